@@ -1,0 +1,91 @@
+"""Reflection: entry point. Page config, the sign-in gate, navigation and the shared sidebar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import _common as ui
+from reflection import accounts
+from reflection.errors import ReflectionError
+
+st.set_page_config(page_title="Reflection", page_icon="🪞", layout="wide")
+
+
+def first_run() -> None:
+    st.title("Welcome to Reflection")
+    st.write(
+        "This is a new installation. Create the first account: it becomes the administrator, "
+        "who creates accounts for teachers and coaches. An administrator cannot read anyone's private journal."
+    )
+    with st.form("first_run"):
+        username = st.text_input("Username", key="first_run_username")
+        display_name = st.text_input("Your name", key="first_run_display_name")
+        password = st.text_input("Password", type="password", key="first_run_password")
+        confirm = st.text_input("Password again", type="password", key="first_run_confirm")
+        submitted = st.form_submit_button("Create admin account")
+    if submitted:
+        if password != confirm:
+            st.error("The two passwords differ. Please type them again.")
+            return
+        try:
+            user = accounts.create_first_admin(ui.db(), username, display_name, password)
+        except ReflectionError as error:
+            ui.show_error(error)
+            return
+        ui.sign_in(user)
+        st.rerun()
+
+
+def sign_in() -> None:
+    st.title("Reflection")
+    st.caption("A private place to reflect on teaching, and to check our own language for bias.")
+    with st.form("sign_in"):
+        username = st.text_input("Username", key="sign_in_username")
+        password = st.text_input("Password", type="password", key="sign_in_password")
+        submitted = st.form_submit_button("Sign in")
+    if submitted:
+        try:
+            user = accounts.authenticate(ui.db(), username, password)
+        except ReflectionError as error:
+            ui.show_error(error)
+            return
+        ui.sign_in(user)
+        st.rerun()
+
+
+def pages_for(user: accounts.User) -> dict[str, list]:
+    sections = {
+        "Reflect": [
+            st.Page("pages/write.py", title="Write", icon="✍️", default=True),
+            st.Page("pages/journal.py", title="Journal", icon="📓"),
+            st.Page("pages/prompts.py", title="Prompts", icon="🧭"),
+            st.Page("pages/insights.py", title="Insights", icon="📈"),
+        ],
+        "Together": [
+            st.Page("pages/debriefs.py", title="PLC debriefs", icon="🤝"),
+            st.Page("pages/coaching.py", title="Shared & coaching", icon="💬"),
+        ],
+        "Settings": [st.Page("pages/account.py", title="Account", icon="👤")],
+    }
+    if user.is_admin:
+        sections["Settings"].append(st.Page("pages/admin.py", title="Admin", icon="🛠️"))
+    return sections
+
+
+def main() -> None:
+    if accounts.needs_first_admin(ui.db()):
+        st.navigation([st.Page(first_run, title="Welcome", url_path="welcome")]).run()
+        return
+    user = ui.current_user()
+    if user is None:
+        st.navigation([st.Page(sign_in, title="Sign in", url_path="sign-in")]).run()
+        return
+    with st.sidebar:
+        st.markdown(f"Signed in as **{ui.escape(user.display_name)}** · {user.role}")
+        if st.button("Sign out", key="sign_out"):
+            ui.sign_out()
+            st.rerun()
+    st.navigation(pages_for(user)).run()
+
+
+main()

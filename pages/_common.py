@@ -1,0 +1,79 @@
+"""What every page needs: the database connection, the signed-in user, and safe rendering helpers.
+
+Pages stay thin: they gather input, call `reflection`, and show results or its error messages.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import streamlit as st
+
+from reflection import accounts, config, db as database, prompt_store, prompts
+from reflection.accounts import User
+
+_DB_KEY = "_db_connection"
+USER_KEY = "user_id"
+
+
+def db():
+    """One connection per browser session, reopened when the configured path changes (tests do that)."""
+    path = str(config.database_path())
+    held = st.session_state.get(_DB_KEY)
+    if held is None or held[0] != path:
+        st.session_state[_DB_KEY] = (path, database.connect(path))
+    return st.session_state[_DB_KEY][1]
+
+
+def current_user() -> User | None:
+    user_id = st.session_state.get(USER_KEY)
+    if user_id is None:
+        return None
+    user = accounts.get_user(db(), user_id)
+    if user is None or not user.active:
+        sign_out()
+        return None
+    return user
+
+
+def require_user() -> User:
+    user = current_user()
+    if user is None:
+        st.warning("Please sign in first.")
+        st.stop()
+    return user
+
+
+def sign_in(user: User) -> None:
+    st.session_state[USER_KEY] = user.id
+
+
+def sign_out() -> None:
+    connection = st.session_state.get(_DB_KEY)
+    st.session_state.clear()
+    if connection is not None:
+        st.session_state[_DB_KEY] = connection
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:$])")
+
+
+def escape(text: str) -> str:
+    """User text on its way into markdown: shown literally, never as markup, links or HTML."""
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text or "", quote=True))
+    return escaped.replace("\n", "  \n")
+
+
+def show_error(error: Exception) -> None:
+    st.error(str(error))
+
+
+@st.cache_resource
+def built_in_prompts() -> prompts.PromptLibrary:
+    return prompts.load_library()
+
+
+def prompt_library(connection, user: User) -> prompts.PromptLibrary:
+    """The shipped prompt sets plus the user's own and their groups' sets."""
+    return prompt_store.library_for(connection, user, built_in_prompts())

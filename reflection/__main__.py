@@ -1,0 +1,89 @@
+"""Command line: `python -m reflection COMMAND`. Run with --help for the list."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from . import accounts, config, db as database
+from .errors import ReflectionError
+
+
+def _password(args: argparse.Namespace) -> str:
+    # Scripts pass the password through the environment so it never shows in the process list.
+    password = os.environ.get("REFLECTION_PASSWORD")
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        raise ReflectionError("Set REFLECTION_PASSWORD to give a password when not at a terminal.")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Password again: "):
+        raise ReflectionError("The two passwords differ.")
+    return first
+
+
+def cmd_init_db(args: argparse.Namespace) -> int:
+    connection = database.connect(args.db)
+    print(f"Database ready at {args.db or config.database_path()} (schema version {database.schema_version(connection)}).")
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    connection = database.connect(args.db)
+    user = accounts.create_user(connection, None, args.username, args.name or args.username, _password(args), args.role)
+    print(f"Created {user.role} account “{user.username}”.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    connection = database.connect(args.db)
+    destination = database.backup(connection, args.destination)
+    print(f"Backed up to {destination}.")
+    return 0
+
+
+def cmd_check(argv: list[str]) -> int:
+    from .language import cli
+
+    return cli.main(argv)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m reflection", description="Reflection: journals and a bias check for educators.")
+    parser.add_argument("--db", type=Path, default=None, help="database file (default: $REFLECTION_DB or ./data/reflection.db)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("check", help="check text for deficit language (see `check --help`)", add_help=False)
+
+    init = commands.add_parser("init-db", help="create or migrate the database")
+    init.set_defaults(run=cmd_init_db)
+
+    create = commands.add_parser("create-user", help="create an account (password from $REFLECTION_PASSWORD or a prompt)")
+    create.add_argument("username")
+    create.add_argument("--name", help="display name")
+    create.add_argument("--role", choices=accounts.ROLES, default="teacher")
+    create.set_defaults(run=cmd_create_user)
+
+    backup = commands.add_parser("backup", help="copy the database safely while the app runs")
+    backup.add_argument("destination", type=Path)
+    backup.set_defaults(run=cmd_backup)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "check":
+        return cmd_check(argv[1:])
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ReflectionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,213 @@
+"""The one place that decides who may do what with which object.
+
+Every module that reads or writes user data asks `require()` (or `allowed()`), and every list or search
+narrows its SQL with the scope helpers below, so a rule changes here and nowhere else.
+
+Objects are database rows (dicts). Actions:
+    read, list, search, edit, delete, comment, share  — the matrix in DESIGN.md
+    create   — add a child object (a note or action item to a debrief, a debrief to a group)
+    manage   — facilitator/admin work on a group (invite, remove, norms) or admin work on accounts
+    run      — move a debrief through its steps and close it
+    complete — tick an action item done (allowed after the debrief closes)
+    leave    — leave a group
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from sqlite_utils import Database
+
+from .errors import AccessDenied
+
+if TYPE_CHECKING:
+    from .accounts import User
+
+ACTIONS = ("read", "list", "search", "edit", "delete", "comment", "share", "create", "manage", "run", "complete", "leave")
+KINDS = ("accounts", "entry", "share", "comment", "group", "debrief", "note", "action_item", "prompt_set")
+
+DENIED_MESSAGE = "That item is not available to you. It may have been removed or not shared with you."
+
+
+def group_role(db: Database, user: User, group_id: int | None) -> str | None:
+    """'facilitator', 'member' or None."""
+    if group_id is None:
+        return None
+    row = db.execute(
+        "SELECT role FROM group_members WHERE group_id = ? AND user_id = ?", [group_id, user.id]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _is_member(db: Database, user: User, group_id: int | None) -> bool:
+    return group_role(db, user, group_id) is not None
+
+
+def _is_facilitator(db: Database, user: User, group_id: int | None) -> bool:
+    return group_role(db, user, group_id) == "facilitator"
+
+
+def _accounts(db: Database, user: User, action: str, obj: None) -> bool:
+    return action == "manage" and user.is_admin
+
+
+def _entry(db: Database, user: User, action: str, entry: dict) -> bool:
+    # Private journal: the author alone, for everything; admins included in "everyone else".
+    return entry["author_id"] == user.id and action in ("read", "list", "search", "edit", "delete", "share")
+
+
+def _share_recipient(db: Database, user: User, share: dict) -> bool:
+    if share["withdrawn_at"] is not None:
+        return False
+    if share["coach_id"] is not None:
+        return share["coach_id"] == user.id
+    return _is_member(db, user, share["group_id"])
+
+
+def _share(db: Database, user: User, action: str, share: dict) -> bool:
+    is_owner = share["owner_id"] == user.id
+    if action in ("read", "list", "search"):
+        return is_owner or _share_recipient(db, user, share)
+    if action == "comment":
+        return share["withdrawn_at"] is None and (is_owner or _share_recipient(db, user, share))
+    if action == "delete":  # withdrawing the share
+        return is_owner
+    return False
+
+
+def _share_of(db: Database, share_id: int) -> dict | None:
+    rows = list(db.query("SELECT * FROM shares WHERE id = ?", [share_id]))
+    return rows[0] if rows else None
+
+
+def _comment(db: Database, user: User, action: str, comment: dict) -> bool:
+    share = _share_of(db, comment["share_id"])
+    if share is None:
+        return False
+    if action in ("read", "list"):
+        return _share(db, user, "read", share)
+    if action in ("edit", "delete"):
+        return comment["author_id"] == user.id and _share(db, user, "read", share)
+    return False
+
+
+def _group(db: Database, user: User, action: str, group: dict) -> bool:
+    role = group_role(db, user, group["id"])
+    if action in ("read", "list"):
+        return role is not None or user.is_admin
+    if action == "create":  # start a debrief, add a group prompt set
+        return role == "facilitator"
+    if action == "manage":
+        return role == "facilitator" or user.is_admin
+    if action == "delete":
+        return user.is_admin
+    if action == "leave":
+        return role is not None
+    return False
+
+
+def _debrief_group(db: Database, debrief_id: int) -> tuple[int, str] | None:
+    row = db.execute("SELECT group_id, status FROM debriefs WHERE id = ?", [debrief_id]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _debrief(db: Database, user: User, action: str, debrief: dict) -> bool:
+    group_id, is_open = debrief["group_id"], debrief["status"] == "open"
+    if action in ("read", "list", "search"):
+        return _is_member(db, user, group_id)
+    if action == "create":  # add notes and action items
+        return is_open and _is_member(db, user, group_id)
+    if action in ("run", "edit"):
+        return is_open and _is_facilitator(db, user, group_id)
+    if action == "delete":
+        return _is_facilitator(db, user, group_id)
+    return False
+
+
+def _debrief_child(author_columns: tuple[str, ...]) -> Callable[[Database, "User", str, dict], bool]:
+    """Notes and action items share one rule: the group reads; while open, their authors and the
+    facilitator edit; an action item's owner or the facilitator ticks it done, even after closing."""
+
+    def rule(db: Database, user: User, action: str, obj: dict) -> bool:
+        found = _debrief_group(db, obj["debrief_id"])
+        if found is None:
+            return False
+        group_id, status = found
+        if action in ("read", "list", "search"):
+            return _is_member(db, user, group_id)
+        if action in ("edit", "delete"):
+            return status == "open" and _is_member(db, user, group_id) and (
+                any(obj.get(column) == user.id for column in author_columns)
+                or _is_facilitator(db, user, group_id)
+            )
+        if action == "complete":
+            return _is_member(db, user, group_id) and (
+                obj.get("owner_id") == user.id or _is_facilitator(db, user, group_id)
+            )
+        return False
+
+    return rule
+
+
+def _prompt_set(db: Database, user: User, action: str, prompt_set: dict) -> bool:
+    if prompt_set["owner_id"] is not None:
+        return prompt_set["owner_id"] == user.id and action in ("read", "list", "edit", "delete")
+    if action in ("read", "list"):
+        return _is_member(db, user, prompt_set["group_id"])
+    if action in ("edit", "delete"):
+        return _is_facilitator(db, user, prompt_set["group_id"])
+    return False
+
+
+_RULES: dict[str, Callable[[Database, "User", str, object], bool]] = {
+    "accounts": _accounts,
+    "entry": _entry,
+    "share": _share,
+    "comment": _comment,
+    "group": _group,
+    "debrief": _debrief,
+    "note": _debrief_child(("author_id",)),
+    "action_item": _debrief_child(("created_by", "owner_id")),
+    "prompt_set": _prompt_set,
+}
+
+
+def allowed(db: Database, user: User | None, action: str, kind: str, obj: object) -> bool:
+    if user is None or not user.active:
+        return False
+    if action not in ACTIONS or kind not in KINDS:
+        raise ValueError(f"Unknown permission question: {action} on {kind}")
+    if kind != "accounts" and obj is None:
+        return False
+    return _RULES[kind](db, user, action, obj)
+
+
+def require(db: Database, user: User | None, action: str, kind: str, obj: object) -> None:
+    if not allowed(db, user, action, kind, obj):
+        raise AccessDenied(DENIED_MESSAGE)
+
+
+# --- Scopes: SQL fragments that list only what `allowed(..., "list", ...)` would accept. ---
+
+def own_entries_where(user: User, alias: str = "entries") -> tuple[str, list]:
+    return f"{alias}.author_id = ?", [user.id]
+
+
+def owner_token(user_id: int) -> str:
+    """The word indexed beside each entry so full-text search can be narrowed to one author."""
+    return f"u{user_id}"
+
+
+def received_shares_where(user: User, alias: str = "shares") -> tuple[str, list]:
+    """Shares sent to this user as a coach or to a group they belong to, not withdrawn."""
+    return (
+        f"{alias}.withdrawn_at IS NULL AND ({alias}.coach_id = ? OR {alias}.group_id IN "
+        f"(SELECT group_id FROM group_members WHERE user_id = ?))",
+        [user.id, user.id],
+    )
+
+
+def member_groups_where(user: User, alias: str = "groups") -> tuple[str, list]:
+    if user.is_admin:
+        return "1 = 1", []
+    return f"{alias}.id IN (SELECT group_id FROM group_members WHERE user_id = ?)", [user.id]

@@ -1,0 +1,332 @@
+"""The SQLite store: connection settings, schema and migrations.
+
+One file holds everything. Each migration is a list of SQL statements applied in one transaction and
+recorded in `PRAGMA user_version`, so a database created by any earlier release is brought forward on
+the first connection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from . import config
+
+BUSY_TIMEOUT_MS = 10_000
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: accounts, journal, sharing, groups, debriefs, prompt sets, allowed phrases, drafts
+    (
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            display_name TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('teacher', 'coach', 'admin')),
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        )
+        """,
+        # Keyed by the name typed, not by user id, so unknown names are throttled exactly like real ones.
+        """
+        CREATE TABLE sign_in_failures (
+            username TEXT PRIMARY KEY COLLATE NOCASE,
+            failures INTEGER NOT NULL,
+            locked_until TEXT
+        )
+        """,
+        """
+        CREATE TABLE entries (
+            id INTEGER PRIMARY KEY,
+            author_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            owner_token TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL,
+            class_period TEXT NOT NULL DEFAULT '',
+            mood INTEGER CHECK (mood IS NULL OR mood BETWEEN 1 AND 5),
+            prompt_set TEXT,
+            prompt_answers TEXT,
+            taught_on TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            analysis TEXT,
+            word_count INTEGER NOT NULL DEFAULT 0,
+            flag_count INTEGER NOT NULL DEFAULT 0,
+            grade_level REAL,
+            reading_ease REAL,
+            rules_version TEXT
+        )
+        """,
+        "CREATE INDEX entries_author_date ON entries(author_id, taught_on DESC, id DESC)",
+        "CREATE INDEX entries_rules_version ON entries(rules_version)",
+        """
+        CREATE TABLE entry_tags (
+            entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL COLLATE NOCASE,
+            PRIMARY KEY (entry_id, tag)
+        )
+        """,
+        "CREATE INDEX entry_tags_tag ON entry_tags(tag)",
+        """
+        CREATE TABLE groups (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            norms TEXT NOT NULL DEFAULT '',
+            created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE group_members (
+            group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('facilitator', 'member')),
+            joined_at TEXT NOT NULL,
+            PRIMARY KEY (group_id, user_id)
+        )
+        """,
+        "CREATE INDEX group_members_user ON group_members(user_id)",
+        """
+        CREATE TABLE group_invites (
+            code TEXT PRIMARY KEY,
+            group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+            created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            used_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            used_at TEXT
+        )
+        """,
+        """
+        CREATE TABLE shares (
+            id INTEGER PRIMARY KEY,
+            entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+            owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            coach_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+            group_id INTEGER REFERENCES groups(id) ON DELETE CASCADE,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            include_flags INTEGER NOT NULL DEFAULT 0,
+            analysis TEXT,
+            created_at TEXT NOT NULL,
+            withdrawn_at TEXT,
+            CHECK ((coach_id IS NULL) <> (group_id IS NULL))
+        )
+        """,
+        "CREATE INDEX shares_coach ON shares(coach_id, withdrawn_at)",
+        "CREATE INDEX shares_group ON shares(group_id, withdrawn_at)",
+        "CREATE INDEX shares_entry ON shares(entry_id)",
+        """
+        CREATE TABLE comments (
+            id INTEGER PRIMARY KEY,
+            share_id INTEGER NOT NULL REFERENCES shares(id) ON DELETE CASCADE,
+            author_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('question', 'suggestion', 'strength', 'note')),
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX comments_share ON comments(share_id)",
+        """
+        CREATE TABLE debriefs (
+            id INTEGER PRIMARY KEY,
+            group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+            protocol TEXT NOT NULL,
+            title TEXT NOT NULL,
+            facilitator_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            presenter_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+            current_step INTEGER NOT NULL DEFAULT 0,
+            step_started_at TEXT,
+            started_at TEXT NOT NULL,
+            closed_at TEXT
+        )
+        """,
+        "CREATE INDEX debriefs_group ON debriefs(group_id)",
+        # author_id is set NULL when an account is deleted: the note stays with the group.
+        """
+        CREATE TABLE debrief_notes (
+            id INTEGER PRIMARY KEY,
+            debrief_id INTEGER NOT NULL REFERENCES debriefs(id) ON DELETE CASCADE,
+            step_index INTEGER NOT NULL,
+            author_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            body TEXT NOT NULL,
+            analysis TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX debrief_notes_debrief ON debrief_notes(debrief_id, step_index)",
+        """
+        CREATE TABLE action_items (
+            id INTEGER PRIMARY KEY,
+            debrief_id INTEGER NOT NULL REFERENCES debriefs(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            owner_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            due_on TEXT,
+            done INTEGER NOT NULL DEFAULT 0,
+            created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX action_items_debrief ON action_items(debrief_id)",
+        """
+        CREATE TABLE prompt_sets (
+            id INTEGER PRIMARY KEY,
+            owner_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+            group_id INTEGER REFERENCES groups(id) ON DELETE CASCADE,
+            slug TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            CHECK ((owner_id IS NULL) <> (group_id IS NULL))
+        )
+        """,
+        """
+        CREATE TABLE allowed_phrases (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+            group_id INTEGER REFERENCES groups(id) ON DELETE CASCADE,
+            phrase TEXT NOT NULL COLLATE NOCASE,
+            created_at TEXT NOT NULL,
+            CHECK ((user_id IS NULL) <> (group_id IS NULL)),
+            UNIQUE (user_id, group_id, phrase)
+        )
+        """,
+        """
+        CREATE TABLE drafts (
+            user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            data TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """,
+    ),
+)
+
+_migrated_paths: set[str] = set()
+_migration_lock = threading.Lock()
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def connect(path: str | Path | None = None) -> Database:
+    """Open the database (creating and migrating it if needed) with the settings every connection needs."""
+    db_path = Path(path) if path is not None else config.database_path()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: no implicit transactions; every multi-statement write uses `writing()`.
+    conn = sqlite3.connect(
+        str(db_path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None
+    )
+    db = Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    key = str(db_path.resolve())
+    if key not in _migrated_paths:
+        with _migration_lock:
+            if key not in _migrated_paths:
+                db.enable_wal()
+                migrate(db)
+                _migrated_paths.add(key)
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+@contextmanager
+def writing(db: Database) -> Iterator[Database]:
+    """One write transaction that takes the write lock up front.
+
+    A deferred BEGIN that reads and then writes can fail with "database is locked" at once when
+    another writer got there first; BEGIN IMMEDIATE waits on the busy timeout instead.
+    Nested use joins the outer transaction.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+def schema_version(db: Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: Database) -> int:
+    """Apply every migration newer than the database; returns the resulting version."""
+    # The write lock is taken first, so two processes starting together cannot both migrate.
+    with writing(db):
+        version = schema_version(db)
+        for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
+            for statement in statements:
+                db.conn.execute(statement)
+            if number == 1:
+                _create_search_index(db)
+            db.conn.execute(f"PRAGMA user_version = {number}")
+    return schema_version(db)
+
+
+def _create_search_index(db: Database) -> None:
+    # owner_token is indexed beside the text so a user's query is `owner_token:uN AND (...)`:
+    # FTS5 intersects the two posting lists instead of ranking every user's matches.
+    for statement in _search_index_sql():
+        db.conn.execute(statement)
+
+
+def _search_index_sql() -> list[str]:
+    return [
+        """
+        CREATE VIRTUAL TABLE entries_fts USING fts5(
+            title, body, owner_token,
+            content='entries', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2'
+        )
+        """,
+        """
+        CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
+            INSERT INTO entries_fts(rowid, title, body, owner_token)
+            VALUES (new.id, new.title, new.body, new.owner_token);
+        END
+        """,
+        """
+        CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
+            INSERT INTO entries_fts(entries_fts, rowid, title, body, owner_token)
+            VALUES ('delete', old.id, old.title, old.body, old.owner_token);
+        END
+        """,
+        """
+        CREATE TRIGGER entries_fts_update AFTER UPDATE OF title, body, owner_token ON entries BEGIN
+            INSERT INTO entries_fts(entries_fts, rowid, title, body, owner_token)
+            VALUES ('delete', old.id, old.title, old.body, old.owner_token);
+            INSERT INTO entries_fts(rowid, title, body, owner_token)
+            VALUES (new.id, new.title, new.body, new.owner_token);
+        END
+        """,
+    ]
+
+
+def backup(db: Database, destination: str | Path) -> Path:
+    """Copy the live database with SQLite's online backup API (safe while others write)."""
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    target = sqlite3.connect(str(destination))
+    try:
+        db.conn.backup(target)
+    finally:
+        target.close()
+    return destination
+
+
+def integrity_ok(db: Database) -> bool:
+    return db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -1,0 +1,448 @@
+"""Private journal entries: create, edit, delete, list with filters and paging, full-text search.
+
+Every entry is stored with the bias-check analysis made when it was saved, so lists and charts never
+re-parse text. Entries analysed by an older rules version are brought up to date in one batch.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlite_utils import Database
+
+from . import access, config, language
+from .accounts import User
+from .db import utc_now, writing
+from .errors import InvalidInput
+
+MAX_TITLE_CHARS = 200
+MAX_CLASS_PERIOD_CHARS = 80
+MAX_TAGS = 20
+MAX_TAG_CHARS = 40
+DEFAULT_PAGE_SIZE = 20
+
+# Search snippets mark matches with private-use characters; the UI escapes the text, then turns
+# these into highlight markup, so user text can never inject HTML.
+MATCH_START = "\ue000"
+MATCH_END = "\ue001"
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class EntryDraft:
+    """What a user submits for an entry; validated and normalised by `clean_draft`."""
+
+    body: str
+    title: str = ""
+    class_period: str = ""
+    mood: int | None = None
+    tags: Sequence[str] = ()
+    taught_on: date | None = None
+    prompt_set: str | None = None
+    prompt_answers: list[dict] | None = None
+
+
+@dataclass
+class Entry:
+    id: int
+    author_id: int
+    title: str
+    body: str
+    class_period: str
+    mood: int | None
+    tags: list[str]
+    taught_on: date
+    created_at: str
+    updated_at: str
+    prompt_set: str | None
+    prompt_answers: list[dict] | None
+    analysis: language.Analysis | None
+    word_count: int
+    flag_count: int
+
+    @property
+    def display_title(self) -> str:
+        return self.title or f"Entry of {self.taught_on.isoformat()}"
+
+
+@dataclass
+class EntryPage:
+    entries: list[Entry]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def page_count(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+
+@dataclass
+class SearchHit:
+    entry: Entry
+    title_highlighted: str
+    snippet: str
+
+
+@dataclass
+class EntryFilter:
+    tag: str | None = None
+    class_period: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def clean_text(text: str) -> str:
+    """Normalise line endings and Unicode (NFC) and drop control characters that no editor shows."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_CHARS.sub("", unicodedata.normalize("NFC", text))
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    cleaned: dict[str, str] = {}
+    for tag in tags:
+        tag = " ".join(clean_text(tag).replace(",", " ").split()).lstrip("#")
+        if not tag:
+            continue
+        if len(tag) > MAX_TAG_CHARS:
+            raise InvalidInput(f"Tags can be at most {MAX_TAG_CHARS} characters (“{tag[:20]}…” is longer).")
+        cleaned.setdefault(tag.lower(), tag)
+    if len(cleaned) > MAX_TAGS:
+        raise InvalidInput(f"An entry can have at most {MAX_TAGS} tags.")
+    return list(cleaned.values())
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tags typed in one box, separated by commas."""
+    return clean_tags((text or "").split(","))
+
+
+def clean_draft(draft: EntryDraft) -> EntryDraft:
+    body = clean_text(draft.body).strip("\n")
+    if not body.strip():
+        raise InvalidInput("Please write something before saving: the entry is empty.")
+    if len(body) > config.MAX_ENTRY_CHARS:
+        raise InvalidInput(
+            f"This entry has {len(body):,} characters; the limit is {config.MAX_ENTRY_CHARS:,}. "
+            "Your text is still in the form: shorten it or split it into two entries."
+        )
+    title = " ".join(clean_text(draft.title).split())
+    if len(title) > MAX_TITLE_CHARS:
+        raise InvalidInput(f"Titles can be at most {MAX_TITLE_CHARS} characters.")
+    class_period = " ".join(clean_text(draft.class_period).split())
+    if len(class_period) > MAX_CLASS_PERIOD_CHARS:
+        raise InvalidInput(f"Class or period can be at most {MAX_CLASS_PERIOD_CHARS} characters.")
+    if draft.mood is not None and draft.mood not in range(1, 6):
+        raise InvalidInput("Mood is a number from 1 to 5.")
+    return EntryDraft(
+        body=body,
+        title=title,
+        class_period=class_period,
+        mood=draft.mood,
+        tags=clean_tags(draft.tags),
+        taught_on=draft.taught_on or date.today(),
+        prompt_set=draft.prompt_set or None,
+        prompt_answers=draft.prompt_answers or None,
+    )
+
+
+def allowed_phrases(db: Database, user: User) -> list[str]:
+    """Phrases the user allowed for themselves or that one of their groups allowed."""
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT phrase FROM allowed_phrases WHERE user_id = ? OR group_id IN "
+            "(SELECT group_id FROM group_members WHERE user_id = ?)",
+            [user.id, user.id],
+        )
+    ]
+
+
+def own_allowed_phrases(db: Database, user: User) -> list[str]:
+    return [row[0] for row in db.execute("SELECT phrase FROM allowed_phrases WHERE user_id = ? ORDER BY phrase", [user.id])]
+
+
+def allow_phrase(db: Database, user: User, phrase: str) -> None:
+    phrase = " ".join(clean_text(phrase).split())
+    if not phrase:
+        raise InvalidInput("There is no phrase to allow.")
+    db.execute(
+        "INSERT OR IGNORE INTO allowed_phrases (user_id, phrase, created_at) VALUES (?, ?, ?)",
+        [user.id, phrase, utc_now()],
+    )
+
+
+def disallow_phrase(db: Database, user: User, phrase: str) -> None:
+    db.execute("DELETE FROM allowed_phrases WHERE user_id = ? AND phrase = ?", [user.id, phrase])
+
+
+def _analysis_columns(analysis: language.Analysis) -> dict:
+    return {
+        "analysis": json.dumps(analysis.to_dict()),
+        "word_count": analysis.word_count,
+        "flag_count": len(analysis.flags),
+        "grade_level": analysis.grade_level,
+        "reading_ease": analysis.reading_ease,
+        "rules_version": analysis.rules_version,
+    }
+
+
+def _write_tags(db: Database, entry_id: int, tags: Sequence[str]) -> None:
+    db.execute("DELETE FROM entry_tags WHERE entry_id = ?", [entry_id])
+    db.conn.executemany(
+        "INSERT INTO entry_tags (entry_id, tag) VALUES (?, ?)", [(entry_id, tag) for tag in tags]
+    )
+
+
+def _draft_columns(draft: EntryDraft) -> dict:
+    return {
+        "title": draft.title,
+        "body": draft.body,
+        "class_period": draft.class_period,
+        "mood": draft.mood,
+        "taught_on": draft.taught_on.isoformat(),
+        "prompt_set": draft.prompt_set,
+        "prompt_answers": json.dumps(draft.prompt_answers) if draft.prompt_answers else None,
+    }
+
+
+def create_entry(db: Database, user: User, draft: EntryDraft, *, created_at: str | None = None) -> Entry:
+    draft = clean_draft(draft)
+    analysis = language.analyse(draft.body, allowed_phrases(db, user))
+    now = created_at or utc_now()
+    columns = {
+        "author_id": user.id,
+        "owner_token": access.owner_token(user.id),
+        **_draft_columns(draft),
+        **_analysis_columns(analysis),
+        "created_at": now,
+        "updated_at": now,
+    }
+    with writing(db):
+        entry_id = db["entries"].insert(columns).last_pk
+        _write_tags(db, entry_id, draft.tags)
+    return get_entry(db, user, entry_id)
+
+
+def _fetch_row(db: Database, entry_id: int) -> dict | None:
+    rows = list(db.query("SELECT * FROM entries WHERE id = ?", [entry_id]))
+    return rows[0] if rows else None
+
+
+def _tags_by_entry(db: Database, entry_ids: Sequence[int]) -> dict[int, list[str]]:
+    tags: dict[int, list[str]] = {entry_id: [] for entry_id in entry_ids}
+    if entry_ids:
+        placeholders = ",".join("?" * len(entry_ids))
+        for entry_id, tag in db.execute(
+            f"SELECT entry_id, tag FROM entry_tags WHERE entry_id IN ({placeholders}) ORDER BY tag COLLATE NOCASE",
+            list(entry_ids),
+        ):
+            tags[entry_id].append(tag)
+    return tags
+
+
+def _entry_from_row(row: dict, tags: list[str]) -> Entry:
+    return Entry(
+        id=row["id"],
+        author_id=row["author_id"],
+        title=row["title"],
+        body=row["body"],
+        class_period=row["class_period"],
+        mood=row["mood"],
+        tags=tags,
+        taught_on=date.fromisoformat(row["taught_on"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        prompt_set=row["prompt_set"],
+        prompt_answers=json.loads(row["prompt_answers"]) if row["prompt_answers"] else None,
+        analysis=language.Analysis.from_dict(json.loads(row["analysis"])) if row["analysis"] else None,
+        word_count=row["word_count"],
+        flag_count=row["flag_count"],
+    )
+
+
+def _entries_from_rows(db: Database, rows: list[dict]) -> list[Entry]:
+    tags = _tags_by_entry(db, [row["id"] for row in rows])
+    return [_entry_from_row(row, tags[row["id"]]) for row in rows]
+
+
+def _authorised_row(db: Database, user: User, entry_id: int, action: str) -> dict:
+    row = _fetch_row(db, entry_id)
+    access.require(db, user, action, "entry", row)
+    return row
+
+
+def get_entry(db: Database, user: User, entry_id: int) -> Entry:
+    row = _authorised_row(db, user, entry_id, "read")
+    return _entries_from_rows(db, [row])[0]
+
+
+def update_entry(db: Database, user: User, entry_id: int, draft: EntryDraft) -> Entry:
+    row = _authorised_row(db, user, entry_id, "edit")
+    draft = clean_draft(replace(draft, taught_on=draft.taught_on or date.fromisoformat(row["taught_on"])))
+    analysis = language.analyse(draft.body, allowed_phrases(db, user))
+    with writing(db):
+        db["entries"].update(
+            entry_id, {**_draft_columns(draft), **_analysis_columns(analysis), "updated_at": utc_now()}
+        )
+        _write_tags(db, entry_id, draft.tags)
+    return get_entry(db, user, entry_id)
+
+
+def delete_entry(db: Database, user: User, entry_id: int) -> None:
+    _authorised_row(db, user, entry_id, "delete")
+    with writing(db):
+        db.execute("DELETE FROM entries WHERE id = ?", [entry_id])
+
+
+def _filter_sql(user: User, entry_filter: EntryFilter | None) -> tuple[list[str], list]:
+    owner_sql, params = access.own_entries_where(user)
+    clauses = [owner_sql]
+    entry_filter = entry_filter or EntryFilter()
+    if entry_filter.tag:
+        clauses.append("entries.id IN (SELECT entry_id FROM entry_tags WHERE tag = ?)")
+        params.append(entry_filter.tag)
+    if entry_filter.class_period:
+        clauses.append("entries.class_period = ?")
+        params.append(entry_filter.class_period)
+    if entry_filter.date_from:
+        clauses.append("entries.taught_on >= ?")
+        params.append(entry_filter.date_from.isoformat())
+    if entry_filter.date_to:
+        clauses.append("entries.taught_on <= ?")
+        params.append(entry_filter.date_to.isoformat())
+    return clauses, params
+
+
+def list_entries(
+    db: Database, user: User, entry_filter: EntryFilter | None = None, *, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
+) -> EntryPage:
+    """The user's own entries, newest first (by teaching date, then by creation)."""
+    clauses, params = _filter_sql(user, entry_filter)
+    where = " AND ".join(clauses)
+    total = db.execute(f"SELECT count(*) FROM entries WHERE {where}", params).fetchone()[0]
+    page = max(1, min(page, max(1, math.ceil(total / page_size))))
+    rows = list(
+        db.query(
+            f"SELECT * FROM entries WHERE {where} ORDER BY taught_on DESC, id DESC LIMIT ? OFFSET ?",
+            [*params, page_size, (page - 1) * page_size],
+        )
+    )
+    return EntryPage(_entries_from_rows(db, rows), total, page, page_size)
+
+
+_QUERY_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def fts_query(text: str) -> str | None:
+    """Turn what a person types into a safe FTS5 expression: every word must match (AND).
+
+    "double quotes" keep a phrase together and a trailing * matches a prefix; everything else is
+    quoted, so operators and punctuation in user text are never FTS5 syntax.
+    """
+    terms = []
+    for phrase, word in _QUERY_TOKEN.findall(clean_text(text)):
+        raw = phrase if phrase else word
+        prefix = not phrase and raw.endswith("*")
+        raw = raw.rstrip("*") if prefix else raw
+        if not re.search(r"\w", raw):
+            continue
+        terms.append('"' + raw.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " AND ".join(terms) if terms else None
+
+
+def search_entries(
+    db: Database, user: User, query: str, entry_filter: EntryFilter | None = None, *, limit: int = 20, offset: int = 0
+) -> list[SearchHit]:
+    """Full-text search over the user's own entries, best match first (bm25, titles weigh more)."""
+    expression = fts_query(query)
+    if expression is None:
+        return []
+    # The author token narrows the match inside FTS5 itself, before ranking.
+    match = f'owner_token:"{access.owner_token(user.id)}" AND {{title body}}: ({expression})'
+    clauses, params = _filter_sql(user, entry_filter)
+    rows = list(
+        db.query(
+            f"""
+            SELECT entries.*,
+                   highlight(entries_fts, 0, ?, ?) AS title_highlighted,
+                   snippet(entries_fts, 1, ?, ?, '…', 24) AS snippet
+            FROM entries_fts JOIN entries ON entries.id = entries_fts.rowid
+            WHERE entries_fts MATCH ? AND {' AND '.join(clauses)}
+            ORDER BY bm25(entries_fts, 5.0, 1.0, 0.0)
+            LIMIT ? OFFSET ?
+            """,
+            [MATCH_START, MATCH_END, MATCH_START, MATCH_END, match, *params, limit, offset],
+        )
+    )
+    entries = _entries_from_rows(db, rows)
+    return [SearchHit(entry, row["title_highlighted"], row["snippet"]) for entry, row in zip(entries, rows)]
+
+
+def user_tags(db: Database, user: User) -> list[tuple[str, int]]:
+    owner_sql, params = access.own_entries_where(user)
+    return [
+        (tag, count)
+        for tag, count in db.execute(
+            f"SELECT tag, count(*) FROM entry_tags JOIN entries ON entries.id = entry_tags.entry_id "
+            f"WHERE {owner_sql} GROUP BY tag COLLATE NOCASE ORDER BY count(*) DESC, tag COLLATE NOCASE",
+            params,
+        )
+    ]
+
+
+def user_class_periods(db: Database, user: User) -> list[str]:
+    owner_sql, params = access.own_entries_where(user)
+    return [
+        row[0]
+        for row in db.execute(
+            f"SELECT DISTINCT class_period FROM entries WHERE {owner_sql} AND class_period != '' "
+            "ORDER BY class_period COLLATE NOCASE",
+            params,
+        )
+    ]
+
+
+def count_stale_entries(db: Database) -> int:
+    return db.execute(
+        "SELECT count(*) FROM entries WHERE rules_version IS NULL OR rules_version != ?", [language.RULES_VERSION]
+    ).fetchone()[0]
+
+
+def reanalyse_stale_entries(db: Database, progress: Callable[[int, int], None] | None = None, batch_size: int = 200) -> int:
+    """Re-run the checker over every entry analysed by older rules, in batches through nlp.pipe.
+
+    Each batch is written in one transaction, so an interrupted run keeps what it finished and can resume.
+    """
+    total = count_stale_entries(db)
+    done = 0
+    phrases_by_author: dict[int, list[str]] = {}
+    while True:
+        rows = db.execute(
+            "SELECT id, author_id, body FROM entries WHERE rules_version IS NULL OR rules_version != ? LIMIT ?",
+            [language.RULES_VERSION, batch_size],
+        ).fetchall()
+        if not rows:
+            return done
+        for author_id in {row[1] for row in rows} - phrases_by_author.keys():
+            phrases_by_author[author_id] = allowed_phrases(db, User(author_id, "", "", "teacher"))
+        analyses = language.analyse_many(row[2] for row in rows)
+        updates = []
+        for (entry_id, author_id, _), analysis in zip(rows, analyses):
+            allowed = {phrase.lower() for phrase in phrases_by_author[author_id]}
+            if allowed:
+                analysis.flags = [flag for flag in analysis.flags if flag.text.lower() not in allowed]
+            updates.append((entry_id, _analysis_columns(analysis)))
+        with writing(db):
+            for entry_id, columns in updates:
+                db["entries"].update(entry_id, columns)
+        done += len(rows)
+        if progress:
+            progress(done, total)

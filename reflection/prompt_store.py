@@ -1,0 +1,90 @@
+"""Personal and group prompt sets kept in the database, merged with the built-in library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from . import access, prompts
+from .accounts import User
+from .db import utc_now
+from .errors import InvalidInput
+
+MAX_SET_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class StoredSet:
+    id: int
+    prompt_set: prompts.PromptSet
+    group_id: int | None
+
+
+def library_key(set_id: int) -> str:
+    """Stored sets are keyed by row id so two teachers' sets with the same name never collide."""
+    return f"custom_{set_id}"
+
+
+def _parse_row(row: dict) -> prompts.PromptSet:
+    origin = "personal" if row["owner_id"] is not None else "group"
+    return prompts.parse_custom_set(row["body"], slug=library_key(row["id"]), origin=origin)
+
+
+def add_set(db: Database, user: User, name: str, lines: str, *, description: str = "",
+            group_id: int | None = None) -> StoredSet:
+    """Store a set written as one prompt per line ("Title: prompt" allowed), for the user or a group."""
+    if not (name or "").strip():
+        raise InvalidInput("Please give the prompt set a name.")
+    if not (lines or "").strip():
+        raise InvalidInput("Please write at least one prompt, one per line.")
+    if group_id is not None:
+        group = next(iter(db.query("SELECT * FROM groups WHERE id = ?", [group_id])), None)
+        access.require(db, user, "create", "group", group)
+    body = prompts.prompt_set_from_lines(name, lines, description=description)
+    if len(body) > MAX_SET_CHARS:
+        raise InvalidInput(f"A prompt set can be at most {MAX_SET_CHARS:,} characters.")
+    try:
+        prompts.parse_custom_set(body, slug="new", origin="personal")
+    except prompts.PromptFileError as error:
+        raise InvalidInput(f"That prompt set cannot be used: {error}") from None
+    row = {
+        "owner_id": None if group_id is not None else user.id,
+        "group_id": group_id,
+        "slug": prompts.slugify(name),
+        "body": body,
+        "created_at": utc_now(),
+    }
+    set_id = db["prompt_sets"].insert(row).last_pk
+    return StoredSet(set_id, _parse_row({**row, "id": set_id}), group_id)
+
+
+def stored_sets(db: Database, user: User) -> list[StoredSet]:
+    """The user's own sets and those of their groups. A stored set that no longer parses is skipped."""
+    found = []
+    for row in db.query(
+        "SELECT * FROM prompt_sets WHERE owner_id = ? OR group_id IN "
+        "(SELECT group_id FROM group_members WHERE user_id = ?) ORDER BY id",
+        [user.id, user.id],
+    ):
+        if not access.allowed(db, user, "read", "prompt_set", row):
+            continue
+        try:
+            found.append(StoredSet(row["id"], _parse_row(row), row["group_id"]))
+        except prompts.PromptFileError:
+            continue
+    return found
+
+
+def delete_set(db: Database, user: User, set_id: int) -> None:
+    rows = list(db.query("SELECT * FROM prompt_sets WHERE id = ?", [set_id]))
+    access.require(db, user, "delete", "prompt_set", rows[0] if rows else None)
+    db.execute("DELETE FROM prompt_sets WHERE id = ?", [set_id])
+
+
+def library_for(db: Database, user: User, built_in: prompts.PromptLibrary) -> prompts.PromptLibrary:
+    """Built-in sets followed by the user's personal and group sets."""
+    merged = dict(built_in.sets)
+    for stored in stored_sets(db, user):
+        merged[stored.prompt_set.slug] = stored.prompt_set
+    return prompts.PromptLibrary(sets=merged, errors=list(built_in.errors))

@@ -1,0 +1,58 @@
+"""Shared fixtures: a real SQLite file in a temp dir per test, real accounts, Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from reflection import accounts, db as database
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def password() -> str:
+    """The password every account made by `make_user` has."""
+    return PASSWORD
+
+
+@pytest.fixture
+def db_path(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "reflection.db"
+    monkeypatch.setenv("REFLECTION_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def db(db_path):
+    connection = database.connect(db_path)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def make_user(db):
+    counter = itertools.count(1)
+
+    def make(role: str = "teacher", username: str | None = None) -> accounts.User:
+        name = username or f"{role}{next(counter)}"
+        return accounts.create_user(db, None, name, name.title(), PASSWORD, role)
+
+    return make
+
+
+@pytest.fixture
+def app_test(db_path):
+    """An AppTest of the whole app on the test's own database; call with a user to start signed in."""
+
+    def start(user: accounts.User | None = None) -> AppTest:
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+        if user is not None:
+            at.session_state["user_id"] = user.id
+        return at
+
+    return start
