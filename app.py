@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import streamlit as st
 
 from pages import _common as ui
-from reflection import accounts
+from reflection import accounts, db as database
 from reflection.errors import ReflectionError
 
 st.set_page_config(page_title="Reflection", page_icon="🪞", layout="wide")
@@ -88,4 +90,10 @@ def main() -> None:
     st.navigation(pages_for(user)).run()
 
 
-main()
+try:
+    main()
+except sqlite3.Error as error:
+    explained = database.explain_storage_error(error)
+    if explained is None:
+        raise
+    st.error(str(explained))

@@ -50,10 +50,10 @@ def sign_in(user: User) -> None:
 
 
 def sign_out() -> None:
-    connection = st.session_state.get(_DB_KEY)
-    st.session_state.clear()
-    if connection is not None:
-        st.session_state[_DB_KEY] = connection
+    """Forget everything of this browser session except the database connection."""
+    for name in list(st.session_state.keys()):
+        if name != _DB_KEY:
+            del st.session_state[name]
 
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:$])")

@@ -119,9 +119,6 @@ def highlighted(text: str) -> str:
 
 
 def list_view() -> None:
-    notice = st.session_state.pop("journal_notice", None)
-    if notice:
-        st.success(notice)
     query = st.text_input("Search your journal", key="journal_query", placeholder='words, "a phrase", or prefix*')
     entry_filter = filters()
     if query.strip():
@@ -150,6 +147,9 @@ def list_view() -> None:
         st.rerun()
 
 
+notice = st.session_state.pop("journal_notice", None)
+if notice:
+    st.success(notice)
 open_id = st.session_state.get("journal_open_id")
 if open_id is not None:
     try:

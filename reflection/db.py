@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from . import config
+from .errors import ReflectionError
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -208,6 +209,31 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 
+class StorageError(ReflectionError):
+    """The database cannot take the write right now (disk full, read-only file, held lock)."""
+
+
+_STORAGE_PROBLEMS = {
+    "database or disk is full": "The server's disk is full, so nothing could be saved. Your text is still in the form; "
+    "please tell your administrator.",
+    "readonly database": "The journal database is read-only on the server, so nothing could be saved. Your text is "
+    "still in the form; please tell your administrator.",
+    "database is locked": "The journal is busy with other writes. Nothing was lost: please try again in a moment.",
+    "unable to open database": "The journal database cannot be opened. Please tell your administrator.",
+    "disk i/o error": "The server could not write to its disk. Your text is still in the form; please tell your "
+    "administrator.",
+}
+
+
+def explain_storage_error(error: sqlite3.Error) -> StorageError | None:
+    """A message a person can act on for the storage failures that are not bugs; None for the rest."""
+    text = str(error).lower()
+    for fragment, message in _STORAGE_PROBLEMS.items():
+        if fragment in text:
+            return StorageError(message)
+    return None
+
+
 _migrated_paths: set[str] = set()
 _migration_lock = threading.Lock()
 
@@ -244,19 +270,27 @@ def writing(db: Database) -> Iterator[Database]:
 
     A deferred BEGIN that reads and then writes can fail with "database is locked" at once when
     another writer got there first; BEGIN IMMEDIATE waits on the busy timeout instead.
-    Nested use joins the outer transaction.
+    Nested use joins the outer transaction. Storage failures (disk full, read-only file) surface as
+    StorageError with a message fit for the user.
     """
     if db.conn.in_transaction:
         with db.atomic():
             yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
     try:
-        yield db
-    except BaseException:
-        db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
+    except sqlite3.Error as error:
+        explained = explain_storage_error(error)
+        if explained is None:
+            raise
+        raise explained from error
 
 
 def schema_version(db: Database) -> int:

@@ -7,15 +7,16 @@ import json
 from sqlite_utils import Database
 
 from .accounts import User
-from .db import utc_now
+from .db import utc_now, writing
 
 
 def save_draft(db: Database, user: User, data: dict) -> None:
-    db.execute(
-        "INSERT INTO drafts (user_id, data, updated_at) VALUES (?, ?, ?) "
-        "ON CONFLICT(user_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
-        [user.id, json.dumps(data), utc_now()],
-    )
+    with writing(db):
+        db.execute(
+            "INSERT INTO drafts (user_id, data, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(user_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+            [user.id, json.dumps(data), utc_now()],
+        )
 
 
 def load_draft(db: Database, user: User) -> dict | None:

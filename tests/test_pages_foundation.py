@@ -1,0 +1,160 @@
+"""Page tests with Streamlit's AppTest: first run, sign-in, write, search, edit, delete."""
+
+from datetime import date
+
+from reflection import accounts, config, journal
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def texts(elements) -> str:
+    return "\n".join(str(element.value) for element in elements)
+
+
+def test_first_run_creates_the_admin_and_signs_in(app_test, db):
+    at = app_test()
+    at.run()
+    assert "Welcome to Reflection" in texts(at.title)
+    at.text_input(key="first_run_username").input("principal")
+    at.text_input(key="first_run_display_name").input("Dr. Okafor")
+    at.text_input(key="first_run_password").input("a long password")
+    at.text_input(key="first_run_confirm").input("a long password")
+    button(at, "Create admin account").click().run()
+    assert not at.exception
+    assert accounts.find_user(db, "principal").role == "admin"
+    assert "Write" in texts(at.title)
+
+
+def test_first_run_with_mismatched_passwords_creates_nothing(app_test, db):
+    at = app_test()
+    at.run()
+    at.text_input(key="first_run_username").input("principal")
+    at.text_input(key="first_run_password").input("a long password")
+    at.text_input(key="first_run_confirm").input("another password")
+    button(at, "Create admin account").click().run()
+    assert "differ" in texts(at.error)
+    assert accounts.needs_first_admin(db)
+
+
+def test_sign_in_with_wrong_then_right_password(app_test, make_user, password):
+    user = make_user()
+    at = app_test()
+    at.run()
+    at.text_input(key="sign_in_username").input(user.username)
+    at.text_input(key="sign_in_password").input("wrong password")
+    button(at, "Sign in").click().run()
+    assert texts(at.error) == "Wrong username or password."
+    at.text_input(key="sign_in_password").input(password)
+    button(at, "Sign in").click().run()
+    assert "Write" in texts(at.title)
+    button(at, "Sign out").click().run()
+    assert "Reflection" in texts(at.title) and at.text_input(key="sign_in_username")
+
+
+def test_write_and_save_an_entry(app_test, make_user, db):
+    user = make_user()
+    at = app_test(user)
+    at.run()
+    at.text_input(key="write_title").input("Exit tickets")
+    at.text_input(key="write_class_period").input("Period 2")
+    at.text_area(key="write_body").input("Students explained their thinking in pairs.")
+    at.text_input(key="write_tags").input("pairs, exit tickets")
+    at.button(key="write_save").click().run()
+    assert not at.exception
+    assert "Saved “Exit tickets”" in texts(at.success)
+    page = journal.list_entries(db, user)
+    assert page.total == 1 and page.entries[0].class_period == "Period 2"
+    assert sorted(page.entries[0].tags) == ["exit tickets", "pairs"]
+    assert at.text_area(key="write_body").value == ""
+
+
+def test_empty_entry_is_refused_and_nothing_saved(app_test, make_user, db):
+    user = make_user()
+    at = app_test(user)
+    at.run()
+    at.button(key="write_save").click().run()
+    assert "empty" in texts(at.error)
+    assert journal.list_entries(db, user).total == 0
+
+
+def test_overlong_entry_is_refused_and_the_text_stays_in_the_form(app_test, make_user, db):
+    user = make_user()
+    long_text = "word " * (config.MAX_ENTRY_CHARS // 5 + 1)
+    at = app_test(user)
+    at.run()
+    at.text_area(key="write_body").input(long_text).run()
+    at.button(key="write_save").click().run()
+    assert "limit is 50,000" in texts(at.error)
+    assert at.text_area(key="write_body").value == long_text
+    assert journal.list_entries(db, user).total == 0
+
+
+def test_draft_survives_sign_out_and_sign_in(app_test, make_user):
+    user = make_user()
+    at = app_test(user)
+    at.run()
+    at.text_area(key="write_body").input("Half-finished thought about seating").run()
+    fresh = app_test(user)
+    fresh.run()
+    assert fresh.text_area(key="write_body").value == "Half-finished thought about seating"
+    assert "draft is back" in texts(fresh.success)
+
+
+def open_journal(app_test, user):
+    at = app_test(user)
+    at.run()
+    at.switch_page("pages/journal.py").run()
+    return at
+
+
+def test_search_finds_and_highlights_own_entries(app_test, make_user, db):
+    user = make_user()
+    journal.create_entry(db, user, journal.EntryDraft(body="We built a number line on the floor.", title="Floor number line"))
+    journal.create_entry(db, user, journal.EntryDraft(body="Poetry circle.", title="Poems"))
+    at = open_journal(app_test, user)
+    assert "2 entries" in texts(at.caption)
+    at.text_input(key="journal_query").input("number").run()
+    shown = texts(at.markdown)
+    assert "1 matching entry" in texts(at.caption)
+    assert "**Floor **number** line**" in shown or "**number**" in shown
+    assert "Poems" not in shown
+
+
+def test_edit_an_entry_from_the_journal(app_test, make_user, db):
+    user = make_user()
+    entry = journal.create_entry(db, user, journal.EntryDraft(body="First version.", title="Draft title", taught_on=date(2026, 2, 3)))
+    at = open_journal(app_test, user)
+    at.button(key=f"journal_open_{entry.id}").click().run()
+    at.button(key="journal_edit").click().run()
+    at.text_area(key="journal_edit_body").input("Second version, with more detail.")
+    at.button(key="journal_edit_save").click().run()
+    assert not at.exception
+    assert "Changes saved." in texts(at.success)
+    assert journal.get_entry(db, user, entry.id).body == "Second version, with more detail."
+
+
+def test_delete_asks_for_confirmation(app_test, make_user, db):
+    user = make_user()
+    entry = journal.create_entry(db, user, journal.EntryDraft(body="Short-lived entry."))
+    at = open_journal(app_test, user)
+    at.button(key=f"journal_open_{entry.id}").click().run()
+    at.button(key="journal_delete").click().run()
+    assert "cannot be undone" in texts(at.warning)
+    at.button(key="journal_delete_cancel").click().run()
+    assert journal.list_entries(db, user).total == 1
+    at.button(key="journal_delete").click().run()
+    at.button(key="journal_delete_confirm").click().run()
+    assert "Entry deleted." in texts(at.success)
+    assert journal.list_entries(db, user).total == 0
+
+
+def test_markup_in_entries_is_shown_as_text(app_test, make_user, db):
+    user = make_user()
+    entry = journal.create_entry(db, user, journal.EntryDraft(body="<script>alert('x')</script> **bold** [link](javascript:alert(1))"))
+    at = open_journal(app_test, user)
+    at.button(key=f"journal_open_{entry.id}").click().run()
+    body = next(m.value for m in at.markdown if "script" in m.value)
+    assert "<script>" not in body and "&lt;script&gt;" in body
+    assert "\\*\\*bold\\*\\*" in body and "\\[link\\]" in body
