@@ -23,6 +23,17 @@ def answer_key(slug: str, index: int) -> str:
     return f"write_answer_{slug}_{index}"
 
 
+def stored_answers() -> dict[str, str]:
+    """Answers by widget key. Streamlit forgets a widget's value while it is not on screen, so the
+    answers of steps not shown live here, outside widget state."""
+    return st.session_state.setdefault("write_answers", {})
+
+
+def remember_answer(text_key: str) -> None:
+    stored_answers()[text_key] = st.session_state.get(text_key, "")
+    keep_draft()
+
+
 def draft_state() -> dict:
     """Everything typed on this page, as JSON-safe values."""
     state = st.session_state
@@ -31,7 +42,7 @@ def draft_state() -> dict:
         data["taught_on"] = data["taught_on"].isoformat()
     data["prompt_set"] = state.get("write_prompt_set", FREE_WRITING)
     data["step"] = state.get("write_step", 0)
-    data["answers"] = {name: value for name, value in state.items() if name.startswith("write_answer_") and value}
+    data["answers"] = {name: value for name, value in stored_answers().items() if value}
     return data
 
 
@@ -53,14 +64,13 @@ def restore_draft_once() -> None:
     if saved.get("prompt_set") in library.sets:
         st.session_state.setdefault("write_prompt_set", saved["prompt_set"])
         st.session_state.setdefault("write_step", saved.get("step", 0))
-    for name, value in saved.get("answers", {}).items():
-        st.session_state.setdefault(name, value)
+    stored_answers().update(saved.get("answers", {}))
     st.session_state["write_notice"] = "Your unsaved draft is back where you left it."
 
 
 def clear_form() -> None:
     for name in list(st.session_state):
-        if name.startswith(("write_answer_", "write_check")) or name in (
+        if name.startswith(("write_answer", "write_check")) or name in (
             entry_form.key(PREFIX, field) for field in entry_form.FIELDS
         ):
             del st.session_state[name]
@@ -84,7 +94,10 @@ def apply_flag(text_key: str, flag_data: dict) -> None:
         st.session_state["write_check_error"] = "The text changed since the check; please check again."
         return
     run_check(text_key)
-    keep_draft()
+    if text_key.startswith("write_answer_"):
+        remember_answer(text_key)
+    else:
+        keep_draft()
 
 
 def dismiss_flag(flag_data: dict) -> None:
@@ -143,7 +156,7 @@ def save(prompt_set: prompts.PromptSet | None) -> None:
     if prompt_set is None:
         draft = entry_form.draft_from_state(PREFIX)
     else:
-        answers = [st.session_state.get(answer_key(prompt_set.slug, i), "") for i in range(len(prompt_set.steps))]
+        answers = [stored_answers().get(answer_key(prompt_set.slug, i), "") for i in range(len(prompt_set.steps))]
         draft = entry_form.draft_from_state(
             PREFIX,
             body=prompts.compose_entry_text(prompt_set, answers),
@@ -201,8 +214,8 @@ else:
     if step.hint:
         st.caption(ui.escape(step.hint))
     text_key = answer_key(chosen.slug, step_index)
-    st.session_state.setdefault(text_key, "")
-    st.text_area("Your answer", key=text_key, height=200, on_change=keep_draft)
+    st.session_state.setdefault(text_key, stored_answers().get(text_key, ""))
+    st.text_area("Your answer", key=text_key, height=200, on_change=remember_answer, args=(text_key,))
     back_col, next_col, _ = st.columns([1, 1, 4])
     if back_col.button("← Back", key="write_step_back", disabled=step_index == 0):
         st.session_state["write_step"] = step_index - 1
@@ -212,7 +225,7 @@ else:
         st.session_state["write_step"] = step_index + 1
         keep_draft()
         st.rerun()
-    answered = [s.title for i, s in enumerate(chosen.steps) if st.session_state.get(answer_key(chosen.slug, i), "").strip()]
+    answered = [s.title for i, s in enumerate(chosen.steps) if stored_answers().get(answer_key(chosen.slug, i), "").strip()]
     st.caption(f"Answered {len(answered)} of {step_count} steps. You can save at any step.")
 
 check_panel(text_key)

@@ -1,0 +1,111 @@
+"""The guided writing flow, the prompt library page and the language-check panel, through AppTest."""
+
+from reflection import journal, prompt_store, prompts
+
+
+def texts(elements) -> str:
+    return "\n".join(str(element.value) for element in elements)
+
+
+def test_guided_flow_saves_one_entry_holding_every_answer(app_test, make_user, db):
+    user = make_user()
+    rolfe = prompts.load_library().get("rolfe")
+    at = app_test(user)
+    at.run()
+    at.selectbox(key="write_prompt_set").set_value("rolfe").run()
+    answers = [f"Answer {n} about the fractions lesson." for n in range(len(rolfe.steps))]
+    for index, answer in enumerate(answers):
+        at.text_area(key=f"write_answer_rolfe_{index}").input(answer)
+        if index < len(answers) - 1:
+            at.button(key="write_step_next").click().run()
+    at.button(key="write_save").click().run()
+    assert not at.exception
+    entry = journal.list_entries(db, user).entries[0]
+    assert entry.prompt_set == "rolfe"
+    assert [record["answer"] for record in entry.prompt_answers] == answers
+    for step, answer in zip(rolfe.steps, answers):
+        assert f"## {step.title}\n\n{answer}" in entry.body
+
+
+def test_guided_answers_survive_a_new_session(app_test, make_user):
+    user = make_user()
+    at = app_test(user)
+    at.run()
+    at.selectbox(key="write_prompt_set").set_value("gibbs").run()
+    at.text_area(key="write_answer_gibbs_0").input("We ran out of time in the gallery walk.").run()
+    at.button(key="write_step_next").click().run()
+    later = app_test(user)
+    later.run()
+    assert later.selectbox(key="write_prompt_set").value == "gibbs"
+    assert later.session_state["write_step"] == 1
+    later.button(key="write_step_back").click().run()
+    assert later.text_area(key="write_answer_gibbs_0").value == "We ran out of time in the gallery walk."
+
+
+def test_language_check_flags_and_applies_a_rewrite(app_test, make_user, db):
+    user = make_user()
+    at = app_test(user)
+    at.run()
+    at.text_area(key="write_body").input("Honestly, my low kids can't focus after lunch.").run()
+    at.button(key="write_check_button").click().run()
+    assert "to reconsider" in texts(at.markdown)
+    before = at.text_area(key="write_body").value
+    at.button(key="write_apply_0").click().run()
+    after = at.text_area(key="write_body").value
+    assert after != before and "low kids" not in after
+    assert after.startswith("Honestly, ")
+
+
+def test_dismiss_once_and_allow_phrase(app_test, make_user, db):
+    user = make_user()
+    at = app_test(user)
+    at.run()
+    at.text_area(key="write_body").input("These kids are lazy.").run()
+    at.button(key="write_check_button").click().run()
+    flagged = len([b for b in at.button if b.key and b.key.startswith("write_dismiss_")])
+    assert flagged >= 1
+    at.button(key="write_dismiss_0").click().run()
+    assert len([b for b in at.button if b.key and b.key.startswith("write_dismiss_")]) == flagged - 1
+    at.button(key="write_check_button").click().run()
+    at.button(key="write_allow_0").click().run()
+    assert "will not be flagged for you again" in texts(at.info)
+    assert journal.own_allowed_phrases(db, user)
+
+
+def test_clean_text_says_so(app_test, make_user):
+    at = app_test(make_user())
+    at.run()
+    at.text_area(key="write_body").input("Maya's question about volcanoes took us somewhere new.").run()
+    at.button(key="write_check_button").click().run()
+    assert "Nothing flagged" in texts(at.success)
+
+
+def test_prompts_page_previews_every_set_and_starts_writing(app_test, make_user):
+    user = make_user()
+    library = prompts.load_library()
+    at = app_test(user)
+    at.run()
+    at.switch_page("pages/prompts.py").run()
+    labels = [expander.label for expander in at.expander]
+    for prompt_set in library.sets.values():
+        assert any(label.startswith(prompt_set.name) for label in labels), prompt_set.name
+    at.button(key="prompts_write_kolb").click().run()
+    assert at.session_state["write_prompt_set"] == "kolb"
+
+
+def test_a_personal_prompt_set_is_saved_and_offered_on_the_write_page(app_test, make_user, db):
+    user, other = make_user(), make_user()
+    at = app_test(user)
+    at.run()
+    at.switch_page("pages/prompts.py").run()
+    at.text_input(key="prompts_new_name").input("Friday check-in")
+    at.text_area(key="prompts_new_lines").input("Wins: What went well this week?\nWho did I not hear from?")
+    next(b for b in at.button if b.label == "Save prompt set").click().run()
+    assert "Saved “Friday check" in texts(at.success)
+    stored = prompt_store.stored_sets(db, user)
+    assert [s.prompt_set.name for s in stored] == ["Friday check-in"]
+    assert [step.title for step in stored[0].prompt_set.steps][0] == "Wins"
+    assert prompt_store.stored_sets(db, other) == []
+    write = app_test(user)
+    write.run()
+    assert "Friday check-in" in write.selectbox(key="write_prompt_set").options
