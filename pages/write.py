@@ -47,7 +47,11 @@ def draft_state() -> dict:
 
 
 def keep_draft() -> None:
-    drafts.save_draft(db, user, draft_state())
+    try:
+        drafts.save_draft(db, user, draft_state())
+    except ReflectionError as error:
+        # The text is still in the form; saying why the draft is not kept is enough.
+        st.session_state["write_error"] = str(error)
 
 
 def restore_draft_once() -> None:
@@ -199,8 +203,9 @@ slug = st.selectbox(
 chosen = library.sets.get(slug)
 
 if chosen is None:
-    day_set, day_step = prompts.prompt_of_the_day(library, date.today())
-    st.info(f"**Prompt of the day** ({ui.escape(day_set.name)}): {ui.escape(day_step.prompt)}")
+    if library.reflection_sets():
+        day_set, day_step = prompts.prompt_of_the_day(library, date.today())
+        st.info(f"**Prompt of the day** ({ui.escape(day_set.name)}): {ui.escape(day_step.prompt)}")
     entry_form.render_fields(PREFIX, on_change=keep_draft)
     text_key = entry_form.key(PREFIX, "body")
 else:

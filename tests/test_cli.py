@@ -1,0 +1,59 @@
+"""The command line: init-db, create-user, backup (check has its own tests under tests/language)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from reflection import accounts, db as database
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args, env_extra=None, stdin=subprocess.DEVNULL):
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "reflection", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+        stdin=stdin, timeout=120,
+    )
+
+
+def test_init_db_creates_a_migrated_database(tmp_path):
+    path = tmp_path / "cli.db"
+    result = run_cli("--db", str(path), "init-db")
+    assert result.returncode == 0, result.stderr
+    assert f"schema version {len(database.MIGRATIONS)}" in result.stdout
+    assert database.schema_version(database.connect(path)) == len(database.MIGRATIONS)
+
+
+def test_create_user_reads_the_password_from_the_environment(tmp_path):
+    path = tmp_path / "cli.db"
+    result = run_cli("--db", str(path), "create-user", "ms.rivera", "--role", "coach", "--name", "Ms Rivera",
+                     env_extra={"REFLECTION_PASSWORD": "a good long password"})
+    assert result.returncode == 0, result.stderr
+    user = accounts.authenticate(database.connect(path), "ms.rivera", "a good long password")
+    assert (user.role, user.display_name) == ("coach", "Ms Rivera")
+
+
+def test_create_user_without_a_password_source_fails_clearly(tmp_path):
+    result = run_cli("--db", str(tmp_path / "cli.db"), "create-user", "someone", env_extra={"REFLECTION_PASSWORD": ""})
+    assert result.returncode == 2
+    assert "REFLECTION_PASSWORD" in result.stderr
+
+
+def test_create_user_with_a_taken_name_fails_clearly(tmp_path):
+    path = tmp_path / "cli.db"
+    env = {"REFLECTION_PASSWORD": "a good long password"}
+    assert run_cli("--db", str(path), "create-user", "sam", env_extra=env).returncode == 0
+    again = run_cli("--db", str(path), "create-user", "SAM", env_extra=env)
+    assert again.returncode == 2 and "taken" in again.stderr
+
+
+def test_backup_copies_a_live_database(tmp_path):
+    path = tmp_path / "live.db"
+    live = database.connect(path)
+    accounts.create_user(live, None, "kept", "Kept", "a good long password")
+    result = run_cli("--db", str(path), "backup", str(tmp_path / "copies" / "backup.db"))
+    assert result.returncode == 0, result.stderr
+    copy = database.connect(tmp_path / "copies" / "backup.db")
+    assert database.integrity_ok(copy) and accounts.find_user(copy, "kept")
