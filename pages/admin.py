@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages import _common as ui
-from reflection import accounts
+from reflection import accounts, groups
 from reflection.errors import ReflectionError
 
 user = ui.require_user()
@@ -56,3 +56,38 @@ for account in accounts.list_users(db):
                 st.rerun()
             except ReflectionError as error:
                 ui.show_error(error)
+
+st.subheader("Groups")
+st.caption("Create a PLC group and pick its first facilitator, who then invites members. "
+           "Admins do not see a group's debriefs unless they are a member.")
+active_accounts = {account.id: account for account in accounts.list_users(db) if account.active}
+with st.form("admin_create_group", clear_on_submit=True):
+    group_name_col, facilitator_col = st.columns(2)
+    group_name = group_name_col.text_input("Group name", key="admin_group_name", max_chars=groups.MAX_GROUP_NAME_CHARS)
+    facilitator_id = facilitator_col.selectbox(
+        "Facilitator", list(active_accounts), key="admin_group_facilitator",
+        format_func=lambda account_id: f"{active_accounts[account_id].display_name} ({active_accounts[account_id].username})",
+    )
+    group_created = st.form_submit_button("Create group")
+if group_created:
+    try:
+        new_group = groups.create_group(db, user, group_name, facilitator_id=facilitator_id)
+        st.success(f"Created the group “{ui.escape(new_group.name)}”.")
+    except ReflectionError as error:
+        ui.show_error(error)
+
+for group in groups.list_groups(db, user):
+    members = groups.list_members(db, user, group.id)
+    facilitators = ", ".join(ui.escape(m.display_name) for m in members if m.role == "facilitator") or "none"
+    with st.expander(f"{ui.escape(group.name)} · {len(members)} member{'s' if len(members) != 1 else ''} · facilitated by {facilitators}"):
+        if st.button("Delete group", key=f"admin_delete_group_{group.id}"):
+            st.session_state["admin_confirm_group"] = group.id
+        if st.session_state.get("admin_confirm_group") == group.id:
+            st.warning("Delete this group with all its debriefs, notes, action items and group shares? This cannot be undone.")
+            if st.button("Yes, delete it", key=f"admin_delete_group_confirm_{group.id}", type="primary"):
+                try:
+                    groups.delete_group(db, user, group.id)
+                    st.session_state.pop("admin_confirm_group", None)
+                    st.rerun()
+                except ReflectionError as error:
+                    ui.show_error(error)

@@ -5,7 +5,8 @@ narrows its SQL with the scope helpers below, so a rule changes here and nowhere
 
 Objects are database rows (dicts). Actions:
     read, list, search, edit, delete, comment, share  — the matrix in DESIGN.md
-    create   — add a child object (a note or action item to a debrief, a debrief to a group)
+    create   — add a child object (a note or action item to a debrief, a debrief to a group), or a
+               new group (kind "groups", the collection: admins and current facilitators)
     manage   — facilitator/admin work on a group (invite, remove, norms) or admin work on accounts
     run      — move a debrief through its steps and close it
     complete — tick an action item done (allowed after the debrief closes)
@@ -24,17 +25,25 @@ if TYPE_CHECKING:
     from .accounts import User
 
 ACTIONS = ("read", "list", "search", "edit", "delete", "comment", "share", "create", "manage", "run", "complete", "leave")
-KINDS = ("accounts", "entry", "share", "comment", "group", "debrief", "note", "action_item", "prompt_set")
+KINDS = ("accounts", "groups", "entry", "share", "comment", "group", "debrief", "note", "action_item", "prompt_set")
+
+# Kinds that name a whole collection rather than one row, so their rules are asked with obj None.
+_COLLECTIONS = ("accounts", "groups")
 
 DENIED_MESSAGE = "That item is not available to you. It may have been removed or not shared with you."
 
 
 def group_role(db: Database, user: User, group_id: int | None) -> str | None:
     """'facilitator', 'member' or None."""
-    if group_id is None:
+    return member_role(db, user.id, group_id)
+
+
+def member_role(db: Database, user_id: int | None, group_id: int | None) -> str | None:
+    """The role of any account in a group, e.g. a member a facilitator is about to remove."""
+    if group_id is None or user_id is None:
         return None
     row = db.execute(
-        "SELECT role FROM group_members WHERE group_id = ? AND user_id = ?", [group_id, user.id]
+        "SELECT role FROM group_members WHERE group_id = ? AND user_id = ?", [group_id, user_id]
     ).fetchone()
     return row[0] if row else None
 
@@ -49,6 +58,16 @@ def _is_facilitator(db: Database, user: User, group_id: int | None) -> bool:
 
 def _accounts(db: Database, user: User, action: str, obj: None) -> bool:
     return action == "manage" and user.is_admin
+
+
+def _groups(db: Database, user: User, action: str, obj: None) -> bool:
+    # Creating a group makes its creator answerable for it, so only admins (who then pick a
+    # facilitator) and people already trusted to facilitate a group may start new ones.
+    if action != "create":
+        return False
+    return user.is_admin or db.execute(
+        "SELECT 1 FROM group_members WHERE user_id = ? AND role = 'facilitator' LIMIT 1", [user.id]
+    ).fetchone() is not None
 
 
 def _entry(db: Database, user: User, action: str, entry: dict) -> bool:
@@ -101,7 +120,7 @@ def _group(db: Database, user: User, action: str, group: dict) -> bool:
         return role == "facilitator" or user.is_admin
     if action == "delete":
         return user.is_admin
-    if action == "leave":
+    if action in ("leave", "share"):  # share: share one of your own entries with the group
         return role is not None
     return False
 
@@ -161,6 +180,7 @@ def _prompt_set(db: Database, user: User, action: str, prompt_set: dict) -> bool
 
 _RULES: dict[str, Callable[[Database, "User", str, object], bool]] = {
     "accounts": _accounts,
+    "groups": _groups,
     "entry": _entry,
     "share": _share,
     "comment": _comment,
@@ -177,7 +197,7 @@ def allowed(db: Database, user: User | None, action: str, kind: str, obj: object
         return False
     if action not in ACTIONS or kind not in KINDS:
         raise ValueError(f"Unknown permission question: {action} on {kind}")
-    if kind != "accounts" and obj is None:
+    if kind not in _COLLECTIONS and obj is None:
         return False
     return _RULES[kind](db, user, action, obj)
 
@@ -199,15 +219,28 @@ def owner_token(user_id: int) -> str:
 
 
 def received_shares_where(user: User, alias: str = "shares") -> tuple[str, list]:
-    """Shares sent to this user as a coach or to a group they belong to, not withdrawn."""
+    """Shares sent to this user as a coach or to a group they belong to, not withdrawn.
+
+    A teacher's own share into their group is theirs, not received: it is listed with their shares.
+    """
     return (
-        f"{alias}.withdrawn_at IS NULL AND ({alias}.coach_id = ? OR {alias}.group_id IN "
+        f"{alias}.withdrawn_at IS NULL AND {alias}.owner_id != ? AND ({alias}.coach_id = ? OR {alias}.group_id IN "
         f"(SELECT group_id FROM group_members WHERE user_id = ?))",
-        [user.id, user.id],
+        [user.id, user.id, user.id],
     )
+
+
+def own_shares_where(user: User, alias: str = "shares") -> tuple[str, list]:
+    """Shares the user made, withdrawn ones included: the owner keeps the comments they received."""
+    return f"{alias}.owner_id = ?", [user.id]
 
 
 def member_groups_where(user: User, alias: str = "groups") -> tuple[str, list]:
     if user.is_admin:
         return "1 = 1", []
     return f"{alias}.id IN (SELECT group_id FROM group_members WHERE user_id = ?)", [user.id]
+
+
+def member_debriefs_where(user: User, alias: str = "debriefs") -> tuple[str, list]:
+    """Debriefs of the user's groups; unlike groups, admins get no view of the conversation."""
+    return f"{alias}.group_id IN (SELECT group_id FROM group_members WHERE user_id = ?)", [user.id]

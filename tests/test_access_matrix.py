@@ -1,0 +1,356 @@
+"""Every role × every kind of object × every action, through the real domain functions.
+
+One world is built per module. Each cell runs inside a transaction that is rolled back, so an allowed
+edit or delete in one cell never changes what the next cell sees. A cell counts as allowed when the
+domain function succeeds (or, for list and search, when the object shows up in the results) and as
+denied when it raises AccessDenied (or the object is absent). Cells with no domain function, such as
+commenting on a group, are asked of `access.allowed` directly so that a future rule change is caught.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+import pytest
+
+from reflection import access, accounts, db as database, groups, journal, prompts, sharing
+from reflection.errors import AccessDenied
+
+ROLES = ("author", "other_teacher", "coach_with", "coach_other", "member", "non_member", "facilitator", "admin")
+
+# Y: allowed, .: denied. Columns follow ROLES. "author" wrote the entries, the comment, the note and
+# the action item; "coach_with" received coach_share; "coach_other" once received withdrawn_share;
+# "member" and "facilitator" belong to the group the author shares into; "non_member" facilitates
+# another group. Shares are edited through their entry (the copy itself never changes) and shared
+# again from it. Commenting on a debrief means adding a note to it.
+EXPECTED = """
+object           action    author other_teacher coach_with coach_other member non_member facilitator admin
+private_entry    read      Y      .             .          .           .      .          .           .
+private_entry    list      Y      .             .          .           .      .          .           .
+private_entry    search    Y      .             .          .           .      .          .           .
+private_entry    edit      Y      .             .          .           .      .          .           .
+private_entry    delete    Y      .             .          .           .      .          .           .
+private_entry    comment   .      .             .          .           .      .          .           .
+private_entry    share     Y      .             .          .           .      .          .           .
+coach_share      read      Y      .             Y          .           .      .          .           .
+coach_share      list      Y      .             Y          .           .      .          .           .
+coach_share      search    Y      .             Y          .           .      .          .           .
+coach_share      edit      Y      .             .          .           .      .          .           .
+coach_share      delete    Y      .             .          .           .      .          .           .
+coach_share      comment   Y      .             Y          .           .      .          .           .
+coach_share      share     Y      .             .          .           .      .          .           .
+group_share      read      Y      .             .          .           Y      .          Y           .
+group_share      list      Y      .             .          .           Y      .          Y           .
+group_share      search    Y      .             .          .           Y      .          Y           .
+group_share      edit      Y      .             .          .           .      .          .           .
+group_share      delete    Y      .             .          .           .      .          .           .
+group_share      comment   Y      .             .          .           Y      .          Y           .
+group_share      share     Y      .             .          .           .      .          .           .
+withdrawn_share  read      Y      .             .          .           .      .          .           .
+withdrawn_share  list      Y      .             .          .           .      .          .           .
+withdrawn_share  search    Y      .             .          .           .      .          .           .
+withdrawn_share  edit      Y      .             .          .           .      .          .           .
+withdrawn_share  delete    Y      .             .          .           .      .          .           .
+withdrawn_share  comment   .      .             .          .           .      .          .           .
+withdrawn_share  share     Y      .             .          .           .      .          .           .
+comment          read      Y      .             Y          .           .      .          .           .
+comment          list      Y      .             Y          .           .      .          .           .
+comment          search    .      .             .          .           .      .          .           .
+comment          edit      Y      .             .          .           .      .          .           .
+comment          delete    Y      .             .          .           .      .          .           .
+comment          comment   Y      .             Y          .           .      .          .           .
+comment          share     .      .             .          .           .      .          .           .
+group            read      Y      .             .          .           Y      .          Y           Y
+group            list      Y      .             .          .           Y      .          Y           Y
+group            search    .      .             .          .           .      .          .           .
+group            edit      .      .             .          .           .      .          Y           Y
+group            delete    .      .             .          .           .      .          .           Y
+group            comment   .      .             .          .           .      .          .           .
+group            share     Y      .             .          .           Y      .          Y           .
+debrief          read      Y      .             .          .           Y      .          Y           .
+debrief          list      Y      .             .          .           Y      .          Y           .
+debrief          search    Y      .             .          .           Y      .          Y           .
+debrief          edit      .      .             .          .           .      .          Y           .
+debrief          delete    .      .             .          .           .      .          Y           .
+debrief          comment   Y      .             .          .           Y      .          Y           .
+debrief          share     .      .             .          .           .      .          .           .
+note             read      Y      .             .          .           Y      .          Y           .
+note             list      Y      .             .          .           Y      .          Y           .
+note             search    Y      .             .          .           Y      .          Y           .
+note             edit      Y      .             .          .           .      .          Y           .
+note             delete    Y      .             .          .           .      .          Y           .
+note             comment   .      .             .          .           .      .          .           .
+note             share     .      .             .          .           .      .          .           .
+action_item      read      Y      .             .          .           Y      .          Y           .
+action_item      list      Y      .             .          .           Y      .          Y           .
+action_item      search    Y      .             .          .           Y      .          Y           .
+action_item      edit      Y      .             .          .           .      .          Y           .
+action_item      delete    Y      .             .          .           .      .          Y           .
+action_item      complete  Y      .             .          .           .      .          Y           .
+action_item      comment   .      .             .          .           .      .          .           .
+action_item      share     .      .             .          .           .      .          .           .
+"""
+
+
+def _parse(table: str) -> list[tuple[str, str, str, bool]]:
+    header, *rows = [line.split() for line in table.strip().splitlines()]
+    assert tuple(header[2:]) == ROLES
+    return [
+        (obj, action, role, mark == "Y")
+        for obj, action, *marks in rows
+        for role, mark in zip(ROLES, marks, strict=True)
+    ]
+
+
+CELLS = _parse(EXPECTED)
+PRIVATE_WORD = "xylophone"  # each searchable text has its own rare word
+SHARED_WORD = "photosynthesis"
+
+
+@dataclass
+class World:
+    db: object
+    users: dict[str, accounts.User]
+    own_entries: dict[str, int]  # one entry per role, for "share into the group"
+    private_entry: int
+    shared_entry: int
+    coach_share: int
+    group_share: int
+    withdrawn_share: int
+    comment: int
+    group: int
+    debrief: int
+    note: int
+    action_item: int
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> World:
+    db = database.connect(tmp_path_factory.mktemp("matrix") / "matrix.db")
+    roles = {"coach_with": "coach", "coach_other": "coach", "admin": "admin"}
+    users = {
+        name: accounts.create_user(db, None, name.replace("_", "-"), name, "matrix password", roles.get(name, "teacher"))
+        for name in ROLES
+    }
+    u = users
+    group = groups.create_group(db, u["admin"], "Maths PLC", facilitator_id=u["facilitator"].id)
+    groups.create_group(db, u["admin"], "History PLC", facilitator_id=u["non_member"].id)
+    for name in ("author", "member"):
+        groups.add_member(db, u["facilitator"], group.id, u[name].username)
+    own_entries = {
+        name: journal.create_entry(db, user, journal.EntryDraft(body=f"My own notes, {name}.")).id
+        for name, user in users.items()
+    }
+    author = u["author"]
+    private = journal.create_entry(db, author, journal.EntryDraft(body=f"A quiet {PRIVATE_WORD} lesson."))
+    shared = journal.create_entry(db, author, journal.EntryDraft(body=f"Maria led the {SHARED_WORD} lab."))
+    coach_share = sharing.share_entry(db, author, shared.id, coach_id=u["coach_with"].id, include_flags=True)
+    group_share = sharing.share_entry(db, author, shared.id, group_id=group.id)
+    withdrawn = sharing.share_entry(db, author, shared.id, coach_id=u["coach_other"].id)
+    sharing.withdraw_share(db, author, withdrawn.id)
+    comment = sharing.add_comment(db, author, coach_share.id, "question", "What did Maria notice?")
+    debrief = groups.start_debrief(
+        db, u["facilitator"], group.id, prompts.load_library().get("tuning"), "Fractions unit", author.id
+    )
+    note = groups.add_note(db, author, debrief.id, 0, "We started with a number talk.")
+    item = groups.add_action_item(db, author, debrief.id, "Try number talks", author.id, date(2030, 1, 1))
+    return World(
+        db, users, own_entries, private.id, shared.id, coach_share.id, group_share.id, withdrawn.id,
+        comment.id, group.id, debrief.id, note.id, item.id,
+    )
+
+
+def _succeeds(call: Callable[[], object]) -> bool:
+    try:
+        call()
+    except AccessDenied:
+        return False
+    return True
+
+
+def _shows(call: Callable[[], bool]) -> bool:
+    """For list and search: found in the results; a refusal to list at all also counts as denied."""
+    try:
+        return call()
+    except AccessDenied:
+        return False
+
+
+def _row(w: World, table: str, object_id: int) -> dict:
+    return next(iter(w.db.query(f"SELECT * FROM {table} WHERE id = ?", [object_id])))
+
+
+def _rule(w: World, user, action: str, kind: str, table: str, object_id: int) -> bool:
+    return access.allowed(w.db, user, action, kind, _row(w, table, object_id))
+
+
+def _entry_actions(w: World, user, entry_id: int) -> dict[str, Callable[[], bool]]:
+    db = w.db
+    return {
+        "read": lambda: _succeeds(lambda: journal.get_entry(db, user, entry_id)),
+        "list": lambda: entry_id in [e.id for e in journal.list_entries(db, user, page_size=100).entries],
+        "search": lambda: entry_id in [h.entry.id for h in journal.search_entries(db, user, PRIVATE_WORD)],
+        "edit": lambda: _succeeds(lambda: journal.update_entry(db, user, entry_id, journal.EntryDraft(body="Edited."))),
+        "delete": lambda: _succeeds(lambda: journal.delete_entry(db, user, entry_id)),
+        "comment": lambda: _rule(w, user, "comment", "entry", "entries", entry_id),
+        "share": lambda: _succeeds(
+            lambda: sharing.share_entry(db, user, entry_id, coach_id=w.users["coach_with"].id)
+        ),
+    }
+
+
+def _share_actions(w: World, user, share_id: int) -> dict[str, Callable[[], bool]]:
+    """A shared entry: its copy for recipients, the entry behind it for its author."""
+    db = w.db
+    entry_id = w.shared_entry
+
+    def listed() -> bool:
+        shares = sharing.list_received_shares(db, user) + sharing.list_my_shares(db, user)
+        return share_id in [s.id for s in shares]
+
+    def found() -> bool:
+        received = [s.id for s in sharing.search_received_shares(db, user, SHARED_WORD)]
+        own = [h.entry.id for h in journal.search_entries(db, user, SHARED_WORD)]
+        return share_id in received or entry_id in own
+
+    return {
+        "read": lambda: _succeeds(lambda: sharing.get_share(db, user, share_id)),
+        "list": lambda: _shows(listed),
+        "search": found,
+        "edit": lambda: _succeeds(lambda: journal.update_entry(db, user, entry_id, journal.EntryDraft(body="Edited."))),
+        "delete": lambda: _succeeds(lambda: sharing.withdraw_share(db, user, share_id)),
+        "comment": lambda: _succeeds(lambda: sharing.add_comment(db, user, share_id, "note", "A thought.")),
+        "share": lambda: _succeeds(
+            # coach_other's earlier share was withdrawn, so sharing there again is not a duplicate.
+            lambda: sharing.share_entry(db, user, entry_id, coach_id=w.users["coach_other"].id)
+        ),
+    }
+
+
+def _comment_actions(w: World, user) -> dict[str, Callable[[], bool]]:
+    db, comment_id, share_id = w.db, w.comment, w.coach_share
+    in_thread = lambda: _shows(lambda: comment_id in [c.id for c in sharing.list_comments(db, user, share_id)])  # noqa: E731
+    return {
+        "read": in_thread,
+        "list": in_thread,
+        "search": lambda: _rule(w, user, "search", "comment", "comments", comment_id),
+        "edit": lambda: _succeeds(lambda: sharing.update_comment(db, user, comment_id, "note", "Edited.")),
+        "delete": lambda: _succeeds(lambda: sharing.delete_comment(db, user, comment_id)),
+        "comment": lambda: _succeeds(lambda: sharing.add_comment(db, user, share_id, "note", "A reply.")),
+        "share": lambda: _rule(w, user, "share", "comment", "comments", comment_id),
+    }
+
+
+def _group_actions(w: World, user, role: str) -> dict[str, Callable[[], bool]]:
+    db, group_id = w.db, w.group
+    return {
+        "read": lambda: _succeeds(lambda: groups.get_group(db, user, group_id)),
+        "list": lambda: group_id in [g.id for g in groups.list_groups(db, user)],
+        "search": lambda: _rule(w, user, "search", "group", "groups", group_id),
+        "edit": lambda: _succeeds(lambda: groups.set_norms(db, user, group_id, "Be kind.")),
+        "delete": lambda: _succeeds(lambda: groups.delete_group(db, user, group_id)),
+        "comment": lambda: _rule(w, user, "comment", "group", "groups", group_id),
+        "share": lambda: _succeeds(lambda: sharing.share_entry(db, user, w.own_entries[role], group_id=group_id)),
+    }
+
+
+def _debrief_actions(w: World, user) -> dict[str, Callable[[], bool]]:
+    db, debrief_id = w.db, w.debrief
+    return {
+        "read": lambda: _succeeds(lambda: groups.get_debrief(db, user, debrief_id)),
+        "list": lambda: debrief_id in [d.id for d in groups.list_debriefs(db, user, w.group)],
+        "search": lambda: _rule(w, user, "search", "debrief", "debriefs", debrief_id),
+        "edit": lambda: _succeeds(lambda: groups.go_to_step(db, user, debrief_id, 1)),
+        "delete": lambda: _succeeds(lambda: groups.delete_debrief(db, user, debrief_id)),
+        "comment": lambda: _succeeds(lambda: groups.add_note(db, user, debrief_id, 0, "A note.")),
+        "share": lambda: _rule(w, user, "share", "debrief", "debriefs", debrief_id),
+    }
+
+
+def _note_actions(w: World, user) -> dict[str, Callable[[], bool]]:
+    db, note_id = w.db, w.note
+    listed = lambda: _shows(lambda: note_id in [n.id for n in groups.list_notes(db, user, w.debrief)])  # noqa: E731
+    return {
+        "read": listed,
+        "list": listed,
+        "search": lambda: _rule(w, user, "search", "note", "debrief_notes", note_id),
+        "edit": lambda: _succeeds(lambda: groups.update_note(db, user, note_id, "Edited note.")),
+        "delete": lambda: _succeeds(lambda: groups.delete_note(db, user, note_id)),
+        "comment": lambda: _rule(w, user, "comment", "note", "debrief_notes", note_id),
+        "share": lambda: _rule(w, user, "share", "note", "debrief_notes", note_id),
+    }
+
+
+def _action_item_actions(w: World, user) -> dict[str, Callable[[], bool]]:
+    db, item_id = w.db, w.action_item
+    listed = lambda: _shows(lambda: item_id in [i.id for i in groups.list_action_items(db, user, w.debrief)])  # noqa: E731
+    return {
+        "read": listed,
+        "list": listed,
+        "search": lambda: _rule(w, user, "search", "action_item", "action_items", item_id),
+        "edit": lambda: _rule(w, user, "edit", "action_item", "action_items", item_id),
+        "delete": lambda: _succeeds(lambda: groups.delete_action_item(db, user, item_id)),
+        "complete": lambda: _succeeds(lambda: groups.set_action_item_done(db, user, item_id)),
+        "comment": lambda: _rule(w, user, "comment", "action_item", "action_items", item_id),
+        "share": lambda: _rule(w, user, "share", "action_item", "action_items", item_id),
+    }
+
+
+def _actions(w: World, obj: str, role: str) -> dict[str, Callable[[], bool]]:
+    user = w.users[role]
+    return {
+        "private_entry": lambda: _entry_actions(w, user, w.private_entry),
+        "coach_share": lambda: _share_actions(w, user, w.coach_share),
+        "group_share": lambda: _share_actions(w, user, w.group_share),
+        "withdrawn_share": lambda: _share_actions(w, user, w.withdrawn_share),
+        "comment": lambda: _comment_actions(w, user),
+        "group": lambda: _group_actions(w, user, role),
+        "debrief": lambda: _debrief_actions(w, user),
+        "note": lambda: _note_actions(w, user),
+        "action_item": lambda: _action_item_actions(w, user),
+    }[obj]()
+
+
+def test_every_object_and_action_has_a_row_for_every_role():
+    rows = {(obj, action) for obj, action, _, _ in CELLS}
+    for obj in {obj for obj, _ in rows}:
+        assert {"read", "list", "search", "edit", "delete", "comment", "share"} <= {a for o, a in rows if o == obj}
+
+
+@pytest.mark.parametrize(
+    "obj, action, role, expected", CELLS, ids=[f"{o}-{a}-{r}" for o, a, r, _ in CELLS]
+)
+def test_access_matrix(world, obj, action, role, expected):
+    conn = world.db.conn
+    conn.execute("BEGIN")
+    try:
+        assert _actions(world, obj, role)[action]() is expected
+    finally:
+        conn.execute("ROLLBACK")
+
+
+# What an outsider reaches for: (the existing object's id, the domain call that must refuse it).
+REACHES = {
+    "entry": (lambda w: w.private_entry, journal.get_entry),
+    "share": (lambda w: w.coach_share, sharing.get_share),
+    "comments": (lambda w: w.coach_share, sharing.list_comments),
+    "comment": (lambda w: w.comment, sharing.delete_comment),
+    "group": (lambda w: w.group, groups.get_group),
+    "debrief": (lambda w: w.debrief, groups.get_debrief),
+    "notes": (lambda w: w.debrief, groups.list_notes),
+    "note": (lambda w: w.note, groups.delete_note),
+    "action_item": (lambda w: w.action_item, groups.delete_action_item),
+}
+
+
+@pytest.mark.parametrize("kind", list(REACHES))
+def test_denials_do_not_reveal_whether_the_object_exists(world, kind):
+    object_id_of, reach = REACHES[kind]
+    messages = []
+    for object_id in (object_id_of(world), 999_999):
+        with pytest.raises(AccessDenied) as denied:
+            reach(world.db, world.users["other_teacher"], object_id)
+        messages.append(str(denied.value))
+    assert messages == [access.DENIED_MESSAGE, access.DENIED_MESSAGE]

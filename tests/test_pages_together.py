@@ -1,0 +1,154 @@
+"""AppTest runs of the PLC debriefs and Shared & coaching pages, signed in as each person in turn."""
+
+import pytest
+
+from reflection import groups, journal, prompts, sharing
+
+DEBRIEFS = "pages/debriefs.py"
+COACHING = "pages/coaching.py"
+
+
+def open_page(app_test, user, page):
+    at = app_test(user)
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def shown(at) -> str:
+    """Everything the page wrote as markdown, captions, headings and messages, in one string."""
+    elements = [*at.markdown, *at.caption, *at.subheader, *at.header, *at.success, *at.info, *at.error]
+    return "\n".join(str(element.value) for element in elements)
+
+
+def click(at, key):
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def plc(db, make_user):
+    admin, facilitator, member = make_user("admin"), make_user(), make_user()
+    group = groups.create_group(db, admin, "Science PLC", facilitator_id=facilitator.id)
+    groups.add_member(db, facilitator, group.id, member.username)
+    return group, facilitator, member
+
+
+def test_a_debrief_runs_from_protocol_to_export(app_test, db, plc):
+    group, facilitator, member = plc
+    at = open_page(app_test, facilitator, DEBRIEFS)
+    at.selectbox(key="debriefs_protocol").set_value("tuning")
+    at.text_input(key="debriefs_title").input("Lab report unit")
+    at.selectbox(key="debriefs_presenter").set_value(member.id)
+    click(at, "debriefs_start")
+    assert "Introduction" in shown(at) and "min suggested" in shown(at)
+
+    at.text_area(key="debriefs_note_body").input("Those students are lazy about homework.")
+    click(at, "debriefs_add_note")
+    assert "lazy about homework" in shown(at)
+    assert any(label.startswith("Language check") for label in (e.label for e in at.expander))
+
+    click(at, "debriefs_next")
+    assert "Presentation" in shown(at)
+
+    at.text_input(key="debriefs_item_text").input("Pilot the new rubric")
+    at.selectbox(key="debriefs_item_owner").set_value(member.id)
+    click(at, "debriefs_item_add")
+    assert "Pilot the new rubric" in shown(at)
+
+    click(at, "debriefs_close")
+    assert "read-only" in shown(at)
+    keys = {element.key for element in at.get("text_area")} | {element.key for element in at.get("button")}
+    assert "debriefs_note_body" not in keys and "debriefs_next" not in keys and "debriefs_item_add" not in keys
+    assert at.get("download_button"), "a closed debrief offers its Markdown export"
+    [debrief] = groups.list_debriefs(db, member, group.id)
+    markdown = groups.debrief_markdown(db, member, debrief.id)
+    assert "Those students are lazy about homework." in markdown and "Pilot the new rubric" in markdown
+
+
+def test_a_member_sees_the_debrief_but_no_facilitator_controls(app_test, db, plc):
+    group, facilitator, member = plc
+    debrief = groups.start_debrief(db, facilitator, group.id, prompts.load_library().get("atlas"), "Exit tickets", member.id)
+    at = open_page(app_test, member, DEBRIEFS)
+    assert "Exit tickets" in shown(at)
+    click(at, f"debriefs_open_{debrief.id}")
+    keys = {element.key for element in at.get("button")}
+    assert "debriefs_add_note" in keys and "debriefs_next" not in keys and "debriefs_close" not in keys
+
+
+def test_joining_with_a_used_code_says_so(app_test, db, plc, make_user):
+    group, facilitator, _ = plc
+    code = groups.create_invite_code(db, facilitator, group.id)
+    groups.join_with_code(db, make_user(), code)
+    at = open_page(app_test, make_user(), DEBRIEFS)
+    at.text_input(key="debriefs_join_code").input(code)
+    click(at, "debriefs_join")
+    assert "already been used" in shown(at)
+
+
+@pytest.fixture
+def shared_story(db, make_user):
+    teacher, coach = make_user("teacher"), make_user("coach")
+    entry = journal.create_entry(
+        db, teacher, journal.EntryDraft(body="Maria Lopez explained her model to the class. I was proud of Maria Lopez.")
+    )
+    return teacher, coach, entry
+
+
+def share_with_pseudonym(app_test, db, teacher, entry):
+    at = open_page(app_test, teacher, COACHING)
+    names = sharing.names_in_entry(db, teacher, entry.id)
+    index = names.index("Maria Lopez")
+    at.radio(key=f"coaching_name_{entry.id}_{index}_choice").set_value("pseudonym").run()
+    # Share stays disabled until every pseudonym is typed; typing one reruns the page, as in a browser.
+    at.text_input(key=f"coaching_name_{entry.id}_{index}_pseudonym").input("Student A").run()
+    click(at, "coaching_share_submit")
+    assert "Shared." in shown(at)
+    [share] = sharing.list_my_shares(db, teacher)
+    return share
+
+
+def test_the_coach_sees_the_pseudonym_not_the_name(app_test, db, shared_story):
+    teacher, coach, entry = shared_story
+    share = share_with_pseudonym(app_test, db, teacher, entry)
+    at = open_page(app_test, coach, COACHING)
+    click(at, f"coaching_open_{share.id}")
+    text = shown(at)
+    assert "Student A explained her model" in text and "Maria" not in text
+    assert journal.get_entry(db, teacher, entry.id).body.startswith("Maria Lopez")
+
+
+def test_a_comment_goes_from_coach_to_teacher_and_withdrawal_ends_access(app_test, db, shared_story):
+    teacher, coach, entry = shared_story
+    share = share_with_pseudonym(app_test, db, teacher, entry)
+
+    coach_at = open_page(app_test, coach, COACHING)
+    click(coach_at, f"coaching_open_{share.id}")
+    coach_at.selectbox(key=f"coaching_received_comment_kind_{share.id}").set_value("strength")
+    coach_at.text_area(key=f"coaching_received_comment_body_{share.id}").input("Great noticing of <b>student</b> voice.")
+    click(coach_at, f"coaching_received_comment_add_{share.id}")
+    assert "Comment added." in shown(coach_at)
+
+    teacher_at = open_page(app_test, teacher, COACHING)
+    teacher_view = shown(teacher_at)
+    assert "Great noticing of &lt;b&gt;student&lt;/b&gt; voice" in teacher_view and "<b>" not in teacher_view
+    assert "Strength" in teacher_view
+    click(teacher_at, f"coaching_withdraw_{share.id}")
+    assert "withdrawn" in shown(teacher_at)
+
+    coach_at.run()  # the coach still had it open
+    assert "not available to you" in shown(coach_at)
+    assert "Student A" not in shown(coach_at)
+    assert "Nothing has been shared with you yet." in shown(open_page(app_test, coach, COACHING))
+
+
+def test_an_admin_creates_a_group_and_picks_its_facilitator(app_test, db, make_user):
+    admin, facilitator = make_user("admin"), make_user()
+    at = open_page(app_test, admin, "pages/admin.py")
+    at.text_input(key="admin_group_name").input("Maths PLC")
+    at.selectbox(key="admin_group_facilitator").set_value(facilitator.id)
+    at.get("form_submit_button")[-1].click().run()
+    assert not at.exception, at.exception
+    [group] = groups.list_groups(db, facilitator)
+    assert group.name == "Maths PLC" and group.is_facilitator
