@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 import streamlit as st
 
 from reflection import accounts, config, db as database, prompt_store, prompts
 from reflection.accounts import User
+from reflection.errors import ReflectionError
 
 _DB_KEY = "_db_connection"
 USER_KEY = "user_id"
@@ -77,3 +79,26 @@ def built_in_prompts() -> prompts.PromptLibrary:
 def prompt_library(connection, user: User) -> prompts.PromptLibrary:
     """The shipped prompt sets plus the user's own and their groups' sets."""
     return prompt_store.library_for(connection, user, built_in_prompts())
+
+
+def run_action(page: str, action: Callable[[], object], notice: str, clear: tuple[str, ...] = ()) -> None:
+    """A button callback: run one domain call, then report its result on the rerun that follows.
+
+    Callbacks run before the page is drawn, so the boxes in `clear` can still be emptied.
+    """
+    try:
+        action()
+    except ReflectionError as error:
+        st.session_state[f"{page}_error"] = str(error)
+        return
+    for key in clear:
+        st.session_state[key] = ""
+    st.session_state[f"{page}_notice"] = notice
+
+
+def show_messages(page: str) -> None:
+    """Show, once, what the last `run_action` of this page reported."""
+    if notice := st.session_state.pop(f"{page}_notice", None):
+        st.success(notice)
+    if error := st.session_state.pop(f"{page}_error", None):
+        st.error(error)

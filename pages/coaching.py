@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
 
 import streamlit as st
 
@@ -18,26 +18,8 @@ st.title("Shared & coaching")
 st.caption("A share is a copy of one entry. Withdraw it at any time and the people you shared it with lose access at once.")
 
 
-def act(action: Callable[[], object], notice: str, clear: tuple[str, ...] = ()) -> None:
-    """A button callback: run one domain call, then report its result on the rerun that follows.
-
-    Callbacks run before the page is drawn, so the boxes in `clear` can still be emptied.
-    """
-    try:
-        action()
-    except ReflectionError as error:
-        st.session_state["coaching_error"] = str(error)
-        return
-    for key in clear:
-        st.session_state[key] = ""
-    st.session_state["coaching_notice"] = notice
-
-
-def show_messages() -> None:
-    if notice := st.session_state.pop("coaching_notice", None):
-        st.success(notice)
-    if error := st.session_state.pop("coaching_error", None):
-        st.error(error)
+act = functools.partial(ui.run_action, "coaching")
+show_messages = functools.partial(ui.show_messages, "coaching")
 
 
 def show_thread(share: sharing.Share, prefix: str) -> None:

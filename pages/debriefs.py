@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
 
 import streamlit as st
 
@@ -17,26 +17,8 @@ db = ui.db()
 st.title("PLC debriefs")
 
 
-def act(action: Callable[[], object], notice: str, clear: tuple[str, ...] = ()) -> None:
-    """A button callback: run one domain call, then report its result on the rerun that follows.
-
-    Callbacks run before the page is drawn, so the boxes in `clear` can still be emptied.
-    """
-    try:
-        action()
-    except ReflectionError as error:
-        st.session_state["debriefs_error"] = str(error)
-        return
-    for key in clear:
-        st.session_state[key] = ""
-    st.session_state["debriefs_notice"] = notice
-
-
-def show_messages() -> None:
-    if notice := st.session_state.pop("debriefs_notice", None):
-        st.success(notice)
-    if error := st.session_state.pop("debriefs_error", None):
-        st.error(error)
+act = functools.partial(ui.run_action, "debriefs")
+show_messages = functools.partial(ui.show_messages, "debriefs")
 
 
 def open_debrief(debrief_id: int | None) -> None:
