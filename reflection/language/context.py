@@ -1,0 +1,149 @@
+"""Context that turns a pattern match into a non-flag: quotation, negation, reported labels,
+and whether the words are about a person other than the writer."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from spacy.tokens import Token
+
+# Opening and closing quotation marks. A curly closing single quote doubles as an apostrophe
+# ("don’t"), so it only closes a quotation when no letter follows it.
+# Straight single quotes count when they sit at word edges ('the low group'), so that
+# apostrophes in "don't" or "kids' books" do not open or close a quotation.
+_QUOTATION = re.compile(r'"[^"\n]*"|“[^”\n]*”|‘[^’\n]*’(?![^\W\d_])|(?<!\w)\'(?=\w)[^\'\n]*(?<=[\w.,!?])\'(?!\w)')
+
+FIRST_PERSON = frozenset({"i", "me", "we", "us", "myself", "ourselves"})
+THIRD_PERSON = frozenset({"he", "she", "they", "him", "her", "them", "who", "these", "those"})
+# "I don't think she's lazy", "I wouldn't call them lazy"
+_BELIEF_VERBS = frozenset({"think", "believe", "say", "mean", "feel", "agree", "buy", "accept",
+                           "call", "suppose", "see", "consider", "find", "assume"})
+# "A colleague called them lazy", "someone referred to them as the low group": a label the
+# writer reports from someone else, anywhere under the verb ...
+_LABELLING_VERBS = frozenset({"call", "label", "describe", "refer", "dub", "brand"})
+# ... or a claim in the clause a speech verb reports ("a colleague said the kids are lazy").
+_SPEECH_VERBS = frozenset({"say", "claim", "insist", "complain", "tell", "mention", "argue", "suggest",
+                           "joke", "warn", "assert"})
+_MAX_CLIMB = 8  # dependency paths in one sentence are short; stop runaway loops on odd parses
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges of quoted passages, quotation marks included, in order."""
+    return [match.span() for match in _QUOTATION.finditer(text)]
+
+
+def inside_any(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
+    index = bisect_right(ranges, (start, float("inf"))) - 1
+    return index >= 0 and ranges[index][0] <= start and end <= ranges[index][1]
+
+
+def _subject_of(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in {"nsubj", "nsubjpass", "expl"}:
+            return child
+    return None
+
+
+def _through_relative_pronoun(subject: Token) -> Token:
+    # "kids who are lazy": the subject "who" stands for the noun the clause modifies.
+    if subject.lower_ in {"who", "that", "which"} and subject.head.dep_ == "relcl":
+        return subject.head.head
+    return subject
+
+
+def described_entity(token: Token) -> Token | None:
+    """The noun or pronoun a judgement word is about, following the dependency parse."""
+    for _ in range(_MAX_CLIMB):
+        if token.dep_ != "conj":
+            break
+        token = token.head
+    if token.dep_ in {"amod", "compound", "nmod", "appos", "nsubj", "nsubjpass", "dobj", "pobj"}:
+        return token.head if token.dep_ in {"amod", "compound", "nmod", "appos"} else token
+    if token.dep_ == "oprd":
+        # "called them lazy" -> them; "seems unmotivated" -> the subject of "seems"
+        objects = [child for child in token.head.children if child.dep_ == "dobj"]
+        subject = objects[0] if objects else _subject_of(token.head)
+    elif token.pos_ in {"VERB", "AUX"}:
+        subject = _subject_of(token)
+    else:
+        # acomp/attr hang off the copula; a copula-less root ("lazy!") has no subject.
+        subject = _subject_of(token.head if token.dep_ != "ROOT" else token)
+    return _through_relative_pronoun(subject) if subject is not None else None
+
+
+_QUANTIFIERS = frozenset({"all", "most", "many", "some", "none", "each", "both", "half", "every", "one",
+                          "few", "several", "lot", "majority", "rest"})
+_NEGATIVE_SUBJECTS = frozenset({"nobody", "none", "noone", "neither"})
+_SITUATION_MARKERS = frozenset({"when", "if", "while", "unless", "until", "because", "whenever", "after", "before"})
+# Prepositions that pin a noun to a particular time, place or picture ("those kids in the photo").
+_SPECIFYING_PREPOSITIONS = frozenset({"in", "on", "at", "during", "with", "by", "near", "behind"})
+
+
+def is_other_person(token: Token | None, person_nouns: frozenset[str]) -> bool:
+    """True for a learner, family member or third person; false for the writer and for things."""
+    if token is None or token.lower_ in FIRST_PERSON:
+        return False
+    if token.lower_ in _QUANTIFIERS:
+        # "all of them", "most of the kids": the quantifier stands for the people after "of".
+        objects = [g for c in token.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        return bool(objects) and is_other_person(objects[0], person_nouns)
+    if token.lower_ in THIRD_PERSON or token.lemma_.lower() in person_nouns or token.lower_ in person_nouns:
+        return True
+    # Names: the small model often tags first names GPE or ORG, so any proper noun counts, and
+    # so does a bare number standing for people ("those two are ...").
+    return token.pos_ == "PROPN" or (token.pos_ == "NUM" and token.dep_ in {"nsubj", "nsubjpass"})
+
+
+def is_specified(noun: Token) -> bool:
+    """'those kids in the 1960s photo', 'those students who finished early': a particular group."""
+    return any(
+        child.i > noun.i
+        and (child.dep_ in {"relcl", "acl"} or (child.dep_ == "prep" and child.lower_ in _SPECIFYING_PREPOSITIONS))
+        for child in noun.children
+    )
+
+
+def is_negated(token: Token) -> bool:
+    """'he is not lazy', 'they are not low', 'nobody here is a lost cause'."""
+    heads = (token, token.head) if token.dep_ in {"acomp", "attr", "oprd", "conj"} else (token,)
+    if any(child.dep_ == "neg" for head in heads for child in head.children):
+        return True
+    subject = _subject_of(token.head) if token.dep_ in {"acomp", "attr"} else None
+    return subject is not None and (
+        subject.lower_ in _NEGATIVE_SUBJECTS or any(c.lower_ == "no" for c in subject.children)
+    )
+
+
+def is_situational(verb: Token) -> bool:
+    """'he can't focus when the hallway is noisy': the difficulty is tied to a situation."""
+    return any(
+        child.dep_ == "advcl" and any(mark.lower_ in _SITUATION_MARKERS for mark in child.children)
+        for child in verb.children
+    )
+
+
+def under_denied_belief(token: Token) -> bool:
+    """'I don't think she's lazy', 'it's not that they don't care': a denial before the judgement."""
+    ancestors = list(token.ancestors)[:_MAX_CLIMB]
+    for ancestor in ancestors[1:] if token.dep_ in {"acomp", "attr"} else ancestors:
+        if ancestor.i > token.i or not any(child.dep_ == "neg" for child in ancestor.children):
+            continue
+        subject = _subject_of(ancestor)
+        if ancestor.lemma_ in _BELIEF_VERBS or (subject is not None and subject.lower_ in {"it", "that", "this"}):
+            return True
+    return False
+
+
+def reported_from_someone_else(token: Token) -> bool:
+    """The words are a label someone else used ('a colleague called them lazy')."""
+    child = token
+    for ancestor in list(token.ancestors)[:_MAX_CLIMB]:
+        reported = ancestor.lemma_ in _LABELLING_VERBS or (
+            ancestor.lemma_ in _SPEECH_VERBS and child.dep_ in {"ccomp", "xcomp", "parataxis"}
+        )
+        if reported:
+            subject = _subject_of(ancestor)
+            return subject is not None and subject.lower_ not in FIRST_PERSON
+        child = ancestor
+    return False

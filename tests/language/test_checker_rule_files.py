@@ -1,0 +1,66 @@
+"""Malformed rule files fail loudly, naming the file and the field."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from reflection.language.rules import RULES_DIR, RuleFileError, load_rules
+from reflection.language.pipeline import DeficitLanguageChecker
+
+
+@pytest.fixture
+def rules_dir(tmp_path):
+    target = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, target)
+    return target
+
+
+def _edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_shipped_rules_load(rules_dir):
+    assert load_rules(rules_dir).version == load_rules().version
+
+
+def test_version_changes_with_the_rules(rules_dir):
+    before = load_rules(rules_dir).version
+    _edit(rules_dir / "poverty.toml", '"poverty mindset"', '"poverty mindsets"')
+    assert load_rules(rules_dir).version != before
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        ("label.toml", 'explanation = "Naming students', 'colour = 1\nexplanation = "Naming students', "label.toml: rule 'label.low_students': unknown field(s) colour"),
+        ("label.toml", 'explanation = "Naming students', 'explanation_typo = "Naming students', "label.toml: rule 'label.low_students', field 'explanation': must be a non-empty string"),
+        ("poverty.toml", 'source = "Gorski, P. (2008) The Myth of the Culture of Poverty"', "source = 5", "poverty.toml: rule 'poverty.culture_of_poverty', field 'source'"),
+        ("othering.toml", 'alternatives = ["our students", "our families", "the students in my class"]', "alternatives = []", "othering.toml: rule 'othering.those_kids', field 'alternatives'"),
+        ("othering.toml", 'id = "othering.those_kids"', 'id = "label.those_kids"', "field 'id'"),
+        ("label.toml", '{LOWER = {IN = ["@learners"]}}]', '{LOWER = {IN = ["@pupils"]}}]', "unknown word list '@pupils'"),
+        ("label.toml", 'suggestion = "{noun} who {are|is} still building these skills"', 'suggestion = "{nun} who"', "unknown placeholder {nun}"),
+        ("fixed_mindset.toml", "negatable = true", 'negatable = "yes"', "field 'negatable'"),
+        ("generalization.toml", "[[rule]]", "[[rule]\n", "generalization.toml: not valid TOML"),
+    ],
+)
+def test_malformed_rule_file(rules_dir, file, old, new, message):
+    _edit(rules_dir / file, old, new)
+    with pytest.raises(RuleFileError) as error:
+        load_rules(rules_dir)
+    assert message in str(error.value)
+
+
+def test_missing_category_file(rules_dir):
+    (rules_dir / "othering.toml").unlink()
+    with pytest.raises(RuleFileError, match="othering.toml: missing"):
+        load_rules(rules_dir)
+
+
+def test_invalid_token_pattern_names_the_rule(nlp, rules_dir):
+    _edit(rules_dir / "poverty.toml", '[{LOWER = "word"}, {ORTH = "-", OP = "?"}, {LOWER = "gap"}],', '[{LOWERCASE = "word"}],')
+    with pytest.raises(RuleFileError, match="poverty.toml: rule 'poverty.word_gap', field 'patterns'"):
+        DeficitLanguageChecker(nlp, load_rules(rules_dir))

@@ -1,0 +1,40 @@
+"""Rewrites keep number, tense and first-letter case, and keep the concern."""
+
+from __future__ import annotations
+
+import pytest
+
+from reflection.language import analyse, apply_suggestion
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Today my low kids finished early.", "Today my students who are still building these skills finished early."),
+        ("These kids can't focus.", "These students are finding it hard to focus."),
+        ("These kids couldn't focus.", "These students were finding it hard to focus."),
+        ("He can't sit still.", "He is finding it hard to sit still."),
+        ("Parents don't care.", "Parents may face barriers to joining in."),
+        ("The students are lazy.", "The students are not yet engaged."),
+        ("The lazy kids sat in back.", "The students who are not yet engaged sat in back."),
+        ("The lazy kid sat in back.", "The student who is not yet engaged sat in back."),
+        ("He is a special ed kid.", "He is a student who receives special education services."),
+        ("The special ed kids left.", "The students who receive special education services left."),
+        ("He is an autistic kid.", "He is a student with autism."),
+        ("They'll never get it.", "They are not there yet."),
+        ("He'll never get it.", "He is not there yet."),
+        ("The ESL kids sat together.", "The multilingual students sat together."),
+        ("Those kids worry me.", "Our students worry me."),
+        ("They never do homework.", "They rarely do homework."),
+        ("She had no motivation.", "She was still building this habit."),
+        ("They came from nothing.", "They came from families with few financial resources."),
+    ],
+)
+def test_applied_suggestion(nlp, text, expected):
+    (flag,) = analyse(text).flags
+    assert apply_suggestion(text, flag) == expected
+
+
+def test_suggestion_differs_from_flagged_words(nlp):
+    for flag in analyse("My low kids are lazy and those parents don't care.").flags:
+        assert flag.suggestion and flag.suggestion.casefold() != flag.text.casefold()
