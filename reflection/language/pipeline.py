@@ -192,11 +192,10 @@ class DeficitLanguageChecker:
             # take the article into the span so it can agree with the rewrite.
             suggestion = with_article(before.text, suggestion)
             span = span.doc[span.start - 1 : span.end]
-        doc_text = span.doc.text
         return Flag(
             start=span.start_char,
             end=span.end_char,
-            text=doc_text[span.start_char : span.end_char],
+            text=span.text,
             category=rule.category,
             rule_id=rule.id,
             explanation=rule.explanation,

@@ -32,6 +32,9 @@ _NOUN_REWRITES = {
     "esls": "multilingual learners",
 }
 _PLURAL_PRONOUNS = {"they", "them", "we", "us", "these", "those", "all", "both", "many", "some"}
+_OPENING_MARKS = {'"', "'", "“", "‘", "(", "["}
+_SENTENCE_ENDS = {".", "!", "?", "…", ":", "..."}
+_KEPT_BEFORE_NOUN = {"det", "poss", "predet", "nummod"}
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _VERB_FORMS = {
     # (plural or "you", singular third person, first person singular)
@@ -99,7 +102,9 @@ def render(template: str, span: Span, target: Token | None) -> str:
 def _subject(span: Span, target: Token | None, noun: str) -> str:
     if target is None or not span.start <= target.i < span.end:
         return noun
-    before = span.doc[span.start : target.i].text_with_ws
+    # Keep the determiners ("These", "My") and drop modifiers, which may be labels themselves
+    # ("my low kids can't focus" -> "my students are finding it hard to focus").
+    before = "".join(t.text_with_ws for t in span.doc[span.start : target.i] if t.dep_ in _KEPT_BEFORE_NOUN)
     return f"{before}{noun if target.pos_ != 'PRON' else target.text}"
 
 
@@ -128,9 +133,14 @@ def match_first_letter(text: str, span: Span) -> str:
 
 
 def _starts_sentence(span: Span) -> bool:
-    # Read from the text, not Token.is_sent_start, which scans the whole Doc on every call.
-    before = span.doc.text[: span.start_char].rstrip().rstrip("\"'“‘([")
-    return not before or before[-1] in ".!?…:\n"
+    # Look at the previous tokens, not Token.is_sent_start or Doc.text, which both walk the
+    # whole Doc on every call.
+    for token in reversed(span.doc[: span.start]):
+        if token.is_space and "\n" in token.text:
+            return True
+        if not (token.is_space or token.text in _OPENING_MARKS):
+            return token.text in _SENTENCE_ENDS or "\n" in token.whitespace_
+    return True
 
 
 def with_article(article: str, rewritten: str) -> str:

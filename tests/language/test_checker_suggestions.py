@@ -14,6 +14,7 @@ from reflection.language import analyse, apply_suggestion
         ("These kids can't focus.", "These students are finding it hard to focus."),
         ("These kids couldn't focus.", "These students were finding it hard to focus."),
         ("He can't sit still.", "He is finding it hard to sit still."),
+        ("My low kids can't focus.", "My students are finding it hard to focus."),
         ("Parents don't care.", "Parents may face barriers to joining in."),
         ("The students are lazy.", "The students are not yet engaged."),
         ("The lazy kids sat in back.", "The students who are not yet engaged sat in back."),
