@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages import _common as ui
-from reflection import accounts, groups
+from reflection import accounts, groups, journal, language
 from reflection.errors import ReflectionError
 
 user = ui.require_user()
@@ -91,3 +91,19 @@ for group in groups.list_groups(db, user):
                     st.rerun()
                 except ReflectionError as error:
                     ui.show_error(error)
+
+st.subheader("Language check rules")
+stale = journal.count_stale_entries(db)
+if stale == 0:
+    st.caption(f"Every entry was checked with the current rules (version {language.RULES_VERSION}).")
+else:
+    st.write(
+        f"{stale:,} entr{'y was' if stale == 1 else 'ies were'} checked with older rules. Re-checking updates the "
+        "stored flags and insights; it reads no entry to you and changes no text."
+    )
+    if st.button("Re-check them now", key="admin_reanalyse"):
+        bar = st.progress(0.0, text="Re-checking…")
+        done = journal.reanalyse_stale_entries(
+            db, progress=lambda finished, total: bar.progress(finished / total, text=f"Re-checked {finished:,} of {total:,}")
+        )
+        st.success(f"Re-checked {done:,} entr{'y' if done == 1 else 'ies'} with rules version {language.RULES_VERSION}.")
