@@ -1,9 +1,10 @@
-"""Account: change password and manage the phrases you allowed the language check to skip."""
+"""Account: change password, manage the phrases you allowed the language check to skip, export or import
+your data, and delete your account."""
 
 import streamlit as st
 
 from pages import _common as ui
-from reflection import accounts, journal
+from reflection import account_deletion, accounts, config, db as database, export, journal
 from reflection.errors import ReflectionError
 
 user = ui.require_user()
@@ -39,4 +40,64 @@ for index, phrase in enumerate(phrases):
     phrase_col.markdown(f"“{ui.escape(phrase)}”" + ("" if phrase in own else " · allowed by one of your groups"))
     if phrase in own and remove_col.button("Remove", key=f"account_disallow_{index}"):
         journal.disallow_phrase(db, user, phrase)
+        st.rerun()
+
+st.subheader("Export my data")
+st.caption(
+    "Download everything you wrote. The JSON file is complete (entries with their tags, prompt answers and "
+    "language check, your shares and the comments on them, comments you wrote, allowed phrases, prompt sets) "
+    "and can be imported into another Reflection account. Markdown is your journal as one readable document; "
+    "CSV is a table of your entries for a spreadsheet."
+)
+
+
+def export_file(format_name: str):
+    """The file is built only when its button is clicked, on a thread of its own with its own connection."""
+
+    def build() -> str:
+        connection = database.connect(config.database_path())
+        try:
+            return export.export(connection, user, format_name)
+        finally:
+            connection.close()
+
+    return build
+
+
+for column, chosen in zip(st.columns(len(export.FORMATS)), export.FORMATS.values()):
+    column.download_button(
+        chosen.label, export_file(chosen.name), file_name=chosen.file_name(user), mime=chosen.mime,
+        key=f"account_export_{chosen.name}", on_click="ignore",
+    )
+
+st.markdown("**Import entries**")
+st.caption(
+    "Add the entries of a JSON export to this account, with their dates, tags and prompt answers. "
+    "Entries already here (same time and text) are skipped, so importing a file twice adds nothing twice."
+)
+uploaded = st.file_uploader("JSON export", type=["json"], key="account_import_file")
+if uploaded is not None and st.button("Import these entries", key="account_import"):
+    try:
+        with st.spinner("Importing and checking each entry…"):
+            report = export.import_json(db, user, uploaded.getvalue())
+        st.success(report.summary)
+    except ReflectionError as error:
+        ui.show_error(error)
+
+st.subheader("Delete my account")
+st.warning(
+    "This deletes your account and everything private in it for good: all your entries, your shares and the "
+    "comments on them, comments you wrote, your draft, allowed phrases and prompt sets. Notes you wrote in "
+    "group debriefs stay with the group, shown as by a former member. Export your data first if you want a copy."
+)
+confirmation = st.text_input(
+    f"Type your username `{account_deletion.confirmation_phrase(user)}` to confirm", key="account_delete_confirmation"
+)
+if st.button("Delete my account for good", key="account_delete", type="primary"):
+    try:
+        account_deletion.delete_account(db, user, confirmation)
+    except ReflectionError as error:
+        ui.show_error(error)
+    else:
+        ui.sign_out()
         st.rerun()

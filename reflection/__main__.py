@@ -45,6 +45,39 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _account(connection, username: str) -> accounts.User:
+    user = accounts.find_user(connection, username)
+    if user is None:
+        raise ReflectionError(f"There is no account “{username}”.")
+    return user
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from . import export  # loads the language check, which the other commands do without
+
+    connection = database.connect(args.db)
+    text = export.export(connection, _account(connection, args.user), args.format)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"Exported {args.format} to {args.output}.", file=sys.stderr)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from . import export
+
+    connection = database.connect(args.db)
+    user = _account(connection, args.user)
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        raise ReflectionError(f"Cannot read {args.file}: {error.strerror}.") from None
+    print(export.import_json(connection, user, data).summary)
+    return 0
+
+
 def cmd_check(argv: list[str]) -> int:
     from .language import cli
 
@@ -66,6 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", help="display name")
     create.add_argument("--role", choices=accounts.ROLES, default="teacher")
     create.set_defaults(run=cmd_create_user)
+
+    export_command = commands.add_parser("export", help="write one account's data as JSON, Markdown or CSV")
+    export_command.add_argument("--user", required=True, help="username of the account to export")
+    export_command.add_argument("--format", default="json", help="json (default, complete, can be imported), markdown or csv")
+    export_command.add_argument("--output", type=Path, default=None, help="file to write (default: standard output)")
+    export_command.set_defaults(run=cmd_export)
+
+    import_command = commands.add_parser("import", help="add the entries of a JSON export to an account")
+    import_command.add_argument("--user", required=True, help="username of the account to import into")
+    import_command.add_argument("file", type=Path, help="a JSON file made by `export --format json`")
+    import_command.set_defaults(run=cmd_import)
 
     backup = commands.add_parser("backup", help="copy the database safely while the app runs")
     backup.add_argument("destination", type=Path)

@@ -1,0 +1,394 @@
+"""Take your data with you: export everything you own as JSON, Markdown or CSV, and import a JSON export.
+
+JSON is the complete, machine-readable form and the only one that can be imported. Markdown is one
+readable document of the journal; CSV is the entries table for a spreadsheet.
+
+Import restores entries exactly (text, title, tags, mood, class period, teaching date, prompt set and
+answers, created and updated times) into the importing account, together with the allowed phrases and
+personal prompt sets they depend on. Each entry is re-analysed with the rules of this installation
+through `journal.create_entry`, the one code path that writes entries: the stored analysis in the file
+may come from older rules or another installation, and the checker's result must match what saving
+the text here would give. Shares, comments and the unsaved draft are exported but not imported: they
+involve other people, or were never saved.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from sqlite_utils import Database
+
+from . import access, journal, prompt_store, prompts
+from .accounts import User
+from .db import utc_now, writing
+from .errors import InvalidInput
+
+FORMAT_NAME = "reflection-export"
+FORMAT_VERSION = 1
+
+# Entry columns as they appear in every export, in this order. author_id and owner_token are
+# internal to this installation and left out.
+ENTRY_COLUMNS = (
+    "id", "title", "body", "class_period", "mood", "taught_on", "created_at", "updated_at", "prompt_set",
+    "prompt_answers", "word_count", "flag_count", "grade_level", "reading_ease", "rules_version", "analysis",
+)
+CSV_COLUMNS = tuple(column for column in ENTRY_COLUMNS if column not in ("prompt_answers", "analysis")) + ("tags",)
+# Tags never contain commas (the Write page splits on them), so the joined form can be typed back in.
+TAG_JOINER = ", "
+
+
+# --- reading what the user owns -------------------------------------------------------------------
+
+
+def _own_entries(db: Database, user: User) -> list[dict]:
+    """Every column of the user's entries, newest first, with tags and JSON columns decoded."""
+    owner_sql, params = access.own_entries_where(user)
+    rows = db.query(
+        f"""
+        SELECT {", ".join(ENTRY_COLUMNS)},
+               (SELECT json_group_array(tag) FROM
+                   (SELECT tag FROM entry_tags WHERE entry_id = entries.id ORDER BY tag COLLATE NOCASE)) AS tags
+        FROM entries WHERE {owner_sql}
+        ORDER BY taught_on DESC, id DESC
+        """,
+        params,
+    )
+    return [
+        {
+            **row,
+            "prompt_answers": json.loads(row["prompt_answers"]) if row["prompt_answers"] else None,
+            "analysis": json.loads(row["analysis"]) if row["analysis"] else None,
+            "tags": json.loads(row["tags"]),
+        }
+        for row in rows
+    ]
+
+
+def _comments(db: Database, where: str, params: list) -> list[dict]:
+    return list(
+        db.query(
+            f"""
+            SELECT comments.id, comments.share_id, users.display_name AS author, comments.kind, comments.body,
+                   comments.created_at
+            FROM comments LEFT JOIN users ON users.id = comments.author_id
+            WHERE {where} ORDER BY comments.created_at, comments.id
+            """,
+            params,
+        )
+    )
+
+
+def _own_shares(db: Database, user: User) -> list[dict]:
+    """The user's shares, withdrawn ones included, each with the comments on it."""
+    owner_sql, params = access.own_shares_where(user)
+    shares = list(
+        db.query(
+            f"""
+            SELECT shares.id, shares.entry_id, coach.display_name AS coach, groups.name AS "group", shares.title,
+                   shares.body, shares.include_flags, shares.analysis, shares.created_at, shares.withdrawn_at
+            FROM shares
+            LEFT JOIN users AS coach ON coach.id = shares.coach_id
+            LEFT JOIN groups ON groups.id = shares.group_id
+            WHERE {owner_sql} ORDER BY shares.created_at, shares.id
+            """,
+            params,
+        )
+    )
+    comments_by_share: dict[int, list[dict]] = {share["id"]: [] for share in shares}
+    for comment in _comments(db, f"comments.share_id IN (SELECT id FROM shares WHERE {owner_sql})", params):
+        comments_by_share[comment.pop("share_id")].append(comment)
+    return [
+        {
+            **share,
+            "include_flags": bool(share["include_flags"]),
+            "analysis": json.loads(share["analysis"]) if share["analysis"] else None,
+            "comments": comments_by_share[share["id"]],
+        }
+        for share in shares
+    ]
+
+
+def export_data(db: Database, user: User) -> dict:
+    """Everything the user owns, as one JSON-safe document."""
+    account = next(
+        db.query("SELECT username, display_name, role, active, created_at FROM users WHERE id = ?", [user.id])
+    )
+    draft = next(db.query("SELECT data, updated_at FROM drafts WHERE user_id = ?", [user.id]), None)
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "exported_at": utc_now(),
+        "account": {**account, "active": bool(account["active"])},
+        "entries": _own_entries(db, user),
+        "shares": _own_shares(db, user),
+        "comments_written": _comments(db, "comments.author_id = ?", [user.id]),
+        "allowed_phrases": list(
+            db.query("SELECT phrase, created_at FROM allowed_phrases WHERE user_id = ? ORDER BY phrase", [user.id])
+        ),
+        "prompt_sets": list(
+            db.query("SELECT id, slug, body, created_at FROM prompt_sets WHERE owner_id = ? ORDER BY id", [user.id])
+        ),
+        "draft": {"data": json.loads(draft["data"]), "updated_at": draft["updated_at"]} if draft else None,
+    }
+
+
+# --- the three formats ----------------------------------------------------------------------------
+
+
+def to_json(db: Database, user: User) -> str:
+    return json.dumps(export_data(db, user), ensure_ascii=False, indent=2)
+
+
+def _markdown_entry(entry: dict) -> Iterator[str]:
+    taught_on = date.fromisoformat(entry["taught_on"])
+    yield f"## {entry['title'] or 'Entry of ' + entry['taught_on']}"
+    details = [taught_on.strftime("%A %d %B %Y")]
+    if entry["class_period"]:
+        details.append(entry["class_period"])
+    if entry["mood"]:
+        details.append(f"mood {entry['mood']}/5")
+    yield "*" + " · ".join(details) + "*"
+    if entry["tags"]:
+        yield "Tags: " + TAG_JOINER.join(entry["tags"])
+    yield entry["body"]
+    yield "---"
+
+
+def to_markdown(db: Database, user: User) -> str:
+    entries = _own_entries(db, user)
+    name = next(db.query("SELECT display_name FROM users WHERE id = ?", [user.id]))["display_name"]
+    count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+    lines = [f"# Reflection journal of {name}", f"Exported {utc_now()[:10]} · {count}, newest first.", ""]
+    for entry in entries:
+        for block in _markdown_entry(entry):
+            lines += [block, ""]
+    return "\n".join(lines)
+
+
+def to_csv(db: Database, user: User) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for entry in _own_entries(db, user):
+        writer.writerow({**entry, "tags": TAG_JOINER.join(entry["tags"])})
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    label: str
+    extension: str
+    mime: str
+    render: Callable[[Database, User], str]
+
+    def file_name(self, user: User) -> str:
+        return f"reflection-{user.username}-{date.today().isoformat()}.{self.extension}"
+
+
+FORMATS: dict[str, ExportFormat] = {
+    "json": ExportFormat("json", "Everything (JSON, can be imported)", "json", "application/json", to_json),
+    "markdown": ExportFormat("markdown", "Journal (Markdown)", "md", "text/markdown", to_markdown),
+    "csv": ExportFormat("csv", "Entries table (CSV)", "csv", "text/csv", to_csv),
+}
+
+
+def export(db: Database, user: User, format_name: str) -> str:
+    try:
+        chosen = FORMATS[format_name]
+    except KeyError:
+        raise InvalidInput(f"Unknown export format “{format_name}”; choose one of {', '.join(FORMATS)}.") from None
+    return chosen.render(db, user)
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    imported: int
+    duplicates_skipped: int
+    allowed_phrases_added: int
+    prompt_sets_added: int
+
+    @property
+    def summary(self) -> str:
+        parts = [f"Imported {self.imported} entr{'y' if self.imported == 1 else 'ies'}"]
+        if self.duplicates_skipped:
+            parts.append(f"skipped {self.duplicates_skipped} already in the journal (same time and text)")
+        if self.allowed_phrases_added:
+            parts.append(f"added {self.allowed_phrases_added} allowed phrase(s)")
+        if self.prompt_sets_added:
+            parts.append(f"added {self.prompt_sets_added} prompt set(s)")
+        return "; ".join(parts) + "."
+
+
+@dataclass(frozen=True)
+class _ImportedEntry:
+    draft: journal.EntryDraft
+    created_at: str
+    updated_at: str
+
+
+class _Reader:
+    """Type checks for one object of the file, with messages that say where the problem is."""
+
+    def __init__(self, raw: object, where: str):
+        if not isinstance(raw, dict):
+            raise InvalidInput(f"{where} in the file is not an object.")
+        self.raw, self.where = raw, where
+
+    def get(self, key: str, kinds: type | tuple[type, ...], *, default: object = ..., nullable: bool = False):
+        if key not in self.raw:
+            if default is ...:
+                raise InvalidInput(f"{self.where} in the file has no “{key}”.")
+            return default
+        value = self.raw[key]
+        if (value is None and nullable) or (isinstance(value, kinds) and not isinstance(value, bool)):
+            return value
+        expected = " or ".join(kind.__name__ for kind in (kinds if isinstance(kinds, tuple) else (kinds,)))
+        raise InvalidInput(f"{self.where} in the file: “{key}” should be {expected}, not {type(value).__name__}.")
+
+    def timestamp(self, key: str, *, default: object = ...) -> str:
+        value = self.get(key, str, default=default)
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput(f"{self.where} in the file: “{key}” is not a date and time ({value!r}).") from None
+        return value
+
+
+def _parse_document(text: str | bytes) -> dict:
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InvalidInput("The file is not UTF-8 text, so it cannot be a Reflection JSON export.") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(
+            f"The file is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}). "
+            "Import takes the JSON export; Markdown and CSV exports cannot be imported."
+        ) from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+        raise InvalidInput(f"This is not a Reflection export: the file should say \"format\": \"{FORMAT_NAME}\".")
+    version = document.get("version")
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise InvalidInput(
+            f"This export has format version {version!r}; this installation of Reflection reads version "
+            f"{FORMAT_VERSION}. Export again from the same version of Reflection, or upgrade this one."
+        )
+    for key in ("entries", "allowed_phrases", "prompt_sets"):
+        if not isinstance(document.get(key, []), list):
+            raise InvalidInput(f"The export's “{key}” should be a list.")
+    return document
+
+
+def _read_entry(raw: object, number: int) -> _ImportedEntry:
+    where = f"Entry {number}"
+    reader = _Reader(raw, where)
+    taught_on = reader.get("taught_on", str)
+    try:
+        taught_on_date = date.fromisoformat(taught_on)
+    except ValueError:
+        raise InvalidInput(f"{where} in the file: “taught_on” is not a date ({taught_on!r}).") from None
+    tags = reader.get("tags", list, default=[])
+    answers = reader.get("prompt_answers", list, default=None, nullable=True)
+    if not all(isinstance(tag, str) for tag in tags):
+        raise InvalidInput(f"{where} in the file: every tag should be text.")
+    if answers is not None and not all(isinstance(answer, dict) for answer in answers):
+        raise InvalidInput(f"{where} in the file: every prompt answer should be an object.")
+    draft = journal.EntryDraft(
+        body=reader.get("body", str),
+        title=reader.get("title", str, default=""),
+        class_period=reader.get("class_period", str, default=""),
+        mood=reader.get("mood", int, default=None, nullable=True),
+        tags=tags,
+        taught_on=taught_on_date,
+        prompt_set=reader.get("prompt_set", str, default=None, nullable=True),
+        prompt_answers=answers,
+    )
+    try:
+        draft = journal.clean_draft(draft)
+    except InvalidInput as error:
+        raise InvalidInput(f"{where} in the file cannot be imported: {error}") from None
+    created_at = reader.timestamp("created_at")
+    return _ImportedEntry(draft, created_at, reader.timestamp("updated_at", default=created_at))
+
+
+def _restore_prompt_sets(db: Database, user: User, raw_sets: list) -> tuple[dict[str, str], int]:
+    """Add the file's personal prompt sets the account does not have yet.
+
+    Entries name stored sets by row id, which differs between installations, so this returns how each
+    old key maps to the set's key here, and how many sets were added.
+    """
+    existing = {
+        row["body"]: row["id"] for row in db.query("SELECT id, body FROM prompt_sets WHERE owner_id = ?", [user.id])
+    }
+    keys, added = {}, 0
+    for number, raw in enumerate(raw_sets, start=1):
+        reader = _Reader(raw, f"Prompt set {number}")
+        body = reader.get("body", str)
+        try:
+            prompts.parse_custom_set(body, slug="imported", origin="personal")
+        except prompts.PromptFileError as error:
+            raise InvalidInput(f"Prompt set {number} in the file cannot be used: {error}") from None
+        if body not in existing:
+            row = {"owner_id": user.id, "slug": reader.get("slug", str), "body": body,
+                   "created_at": reader.timestamp("created_at", default=utc_now())}
+            existing[body] = db["prompt_sets"].insert(row).last_pk
+            added += 1
+        keys[prompt_store.library_key(reader.get("id", int))] = prompt_store.library_key(existing[body])
+    return keys, added
+
+
+def _restore_allowed_phrases(db: Database, user: User, raw_phrases: list) -> int:
+    """Allow the file's phrases (before entries are analysed, so the analysis honours them)."""
+    phrases = [_Reader(raw, f"Allowed phrase {number}").get("phrase", str) for number, raw in enumerate(raw_phrases, 1)]
+    # Checked here because the table's UNIQUE constraint does not catch repeats (user_id, NULL group).
+    known = {phrase.casefold() for phrase in journal.own_allowed_phrases(db, user)}
+    added = 0
+    for phrase in phrases:
+        if phrase.casefold() not in known:
+            journal.allow_phrase(db, user, phrase)
+            known.add(phrase.casefold())
+            added += 1
+    return added
+
+
+def import_json(db: Database, user: User, text: str | bytes) -> ImportReport:
+    """Import a JSON export into `user`'s account, all or nothing.
+
+    The whole file is checked before anything is written, then everything is written in one
+    transaction. An entry with the same creation time and text as one already in the account is
+    skipped and counted, so importing a file twice adds nothing the second time.
+
+    The transaction includes the checker's analysis of each entry, so it holds the write lock for
+    roughly the checker's time per entry; imports are rare and this keeps "all or nothing" simple.
+    """
+    document = _parse_document(text)
+    incoming = [_read_entry(raw, number) for number, raw in enumerate(document.get("entries", []), start=1)]
+    owner_sql, params = access.own_entries_where(user)
+    with writing(db):
+        phrases_added = _restore_allowed_phrases(db, user, document.get("allowed_phrases", []))
+        prompt_set_keys, sets_added = _restore_prompt_sets(db, user, document.get("prompt_sets", []))
+        seen = {
+            (created_at, body)
+            for created_at, body in db.execute(f"SELECT created_at, body FROM entries WHERE {owner_sql}", params)
+        }
+        imported = 0
+        for item in incoming:
+            if (item.created_at, item.draft.body) in seen:
+                continue
+            seen.add((item.created_at, item.draft.body))
+            draft = replace(item.draft, prompt_set=prompt_set_keys.get(item.draft.prompt_set, item.draft.prompt_set))
+            entry = journal.create_entry(db, user, draft, created_at=item.created_at)
+            db.execute("UPDATE entries SET updated_at = ? WHERE id = ?", [item.updated_at, entry.id])
+            imported += 1
+    return ImportReport(imported, len(incoming) - imported, phrases_added, sets_added)
