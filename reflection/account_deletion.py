@@ -58,7 +58,7 @@ def delete_account(db: Database, user: User, confirmation: str) -> None:
     try:
         with writing(db):
             if user.is_admin:
-                accounts._ensure_another_active_admin(db, user.id)
+                accounts.ensure_another_active_admin(db, user.id)
             for table, where in _PRIVATE_ROWS:
                 db.execute(f"DELETE FROM {table} WHERE {where}", {"id": user.id, "username": user.username})
             # Rewrites the index as one merged segment, dropping the deleted rows' tokens.

@@ -227,7 +227,7 @@ def reset_password(db: Database, admin: User, user_id: int, new_password: str) -
         )
 
 
-def _ensure_another_active_admin(db: Database, user_id: int) -> None:
+def ensure_another_active_admin(db: Database, user_id: int) -> None:
     remaining = db.execute(
         "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id != ?", [user_id]
     ).fetchone()[0]
@@ -241,7 +241,7 @@ def set_role(db: Database, admin: User, user_id: int, role: str) -> None:
     _validate_role(role)
     with writing(db):
         if target.role == "admin" and role != "admin":
-            _ensure_another_active_admin(db, user_id)
+            ensure_another_active_admin(db, user_id)
         db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id])
 
 
@@ -250,5 +250,5 @@ def set_active(db: Database, admin: User, user_id: int, active: bool) -> None:
     target = _target(db, user_id)
     with writing(db):
         if target.role == "admin" and not active:
-            _ensure_another_active_admin(db, user_id)
+            ensure_another_active_admin(db, user_id)
         db.execute("UPDATE users SET active = ? WHERE id = ?", [int(active), user_id])

@@ -207,6 +207,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
     ),
+    # 2: one row per allowed phrase and owner. The table's UNIQUE (user_id, group_id, phrase) never
+    # matched, because the unused owner column is NULL and NULLs are never equal.
+    (
+        """
+        DELETE FROM allowed_phrases WHERE id NOT IN (
+            SELECT min(id) FROM allowed_phrases GROUP BY user_id, group_id, phrase
+        )
+        """,
+        "CREATE UNIQUE INDEX allowed_phrases_per_user ON allowed_phrases(user_id, phrase) WHERE user_id IS NOT NULL",
+        "CREATE UNIQUE INDEX allowed_phrases_per_group ON allowed_phrases(group_id, phrase) WHERE group_id IS NOT NULL",
+    ),
 )
 
 class StorageError(ReflectionError):

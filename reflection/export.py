@@ -351,15 +351,7 @@ def _restore_prompt_sets(db: Database, user: User, raw_sets: list) -> tuple[dict
 def _restore_allowed_phrases(db: Database, user: User, raw_phrases: list) -> int:
     """Allow the file's phrases (before entries are analysed, so the analysis honours them)."""
     phrases = [_Reader(raw, f"Allowed phrase {number}").get("phrase", str) for number, raw in enumerate(raw_phrases, 1)]
-    # Checked here because the table's UNIQUE constraint does not catch repeats (user_id, NULL group).
-    known = {phrase.casefold() for phrase in journal.own_allowed_phrases(db, user)}
-    added = 0
-    for phrase in phrases:
-        if phrase.casefold() not in known:
-            journal.allow_phrase(db, user, phrase)
-            known.add(phrase.casefold())
-            added += 1
-    return added
+    return sum(journal.allow_phrase(db, user, phrase) for phrase in phrases)
 
 
 def import_json(db: Database, user: User, text: str | bytes) -> ImportReport:

@@ -169,14 +169,16 @@ def own_allowed_phrases(db: Database, user: User) -> list[str]:
     return [row[0] for row in db.execute("SELECT phrase FROM allowed_phrases WHERE user_id = ? ORDER BY phrase", [user.id])]
 
 
-def allow_phrase(db: Database, user: User, phrase: str) -> None:
+def allow_phrase(db: Database, user: User, phrase: str) -> bool:
+    """Stop flagging `phrase` for this user; False when it was already allowed."""
     phrase = " ".join(clean_text(phrase).split())
     if not phrase:
         raise InvalidInput("There is no phrase to allow.")
-    db.execute(
+    cursor = db.execute(
         "INSERT OR IGNORE INTO allowed_phrases (user_id, phrase, created_at) VALUES (?, ?, ?)",
         [user.id, phrase, utc_now()],
     )
+    return cursor.rowcount == 1
 
 
 def disallow_phrase(db: Database, user: User, phrase: str) -> None:

@@ -157,3 +157,10 @@ def test_stale_analyses_are_redone_in_one_batch(db, make_user):
     assert seen[-1] == (5, 5) and len(seen) == 3
     assert journal.count_stale_entries(db) == 0
     assert all(journal.get_entry(db, user, i).flag_count >= 1 for i in ids)
+
+
+def test_allowing_a_phrase_twice_keeps_one_row(db, make_user):
+    user = make_user()
+    journal.allow_phrase(db, user, "low group")
+    journal.allow_phrase(db, user, "Low  Group")
+    assert journal.own_allowed_phrases(db, user) == ["low group"]

@@ -14,7 +14,9 @@ from .analysis import analyse_many
 from .results import Analysis
 from .rules import CATEGORIES
 
-DEVSET_PATH = Path(__file__).resolve().parents[2] / "tests" / "language" / "devset.jsonl"
+_LABELLED = Path(__file__).resolve().parents[2] / "tests" / "language"
+DEVSET_PATH = _LABELLED / "devset.jsonl"
+BLINDSET_PATH = _LABELLED / "blindset.jsonl"  # written before reading the rules; not tuned on
 
 
 @dataclass(frozen=True)
