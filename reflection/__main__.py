@@ -8,7 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import accounts, config, db as database
+from . import accounts, config
+from . import db as database
 from .errors import ReflectionError
 
 
@@ -53,7 +54,9 @@ def _account(connection, username: str) -> accounts.User:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from . import export  # loads the language check, which the other commands do without
+    from . import (
+        export,  # loads the language check, which the other commands do without
+    )
 
     connection = database.connect(args.db)
     text = export.export(connection, _account(connection, args.user), args.format)

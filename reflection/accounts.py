@@ -15,6 +15,7 @@ from .db import utc_now, writing
 from .errors import AccessDenied, InvalidInput, SignInFailed, SignInThrottled
 
 ROLES = ("teacher", "coach", "admin")
+FORMER_MEMBER = "former member"  # shown where a deleted account's group notes and comments remain
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")

@@ -19,18 +19,16 @@ from datetime import date, datetime, timezone
 
 from sqlite_utils import Database
 
-from . import access, journal, language, prompts
+from . import access, accounts, journal, language, prompts
 from .accounts import User
 from .db import utc_now, writing
 from .errors import InvalidInput
-from .sharing import clean_message
 
 MAX_GROUP_NAME_CHARS = 80
 MAX_NORMS_CHARS = 5_000
 MAX_DEBRIEF_TITLE_CHARS = 200
 MAX_ACTION_TEXT_CHARS = 500
 INVITE_CODE_BYTES = 9  # 12 URL-safe characters: unguessable, still easy to read out in a meeting
-FORMER_MEMBER = "former member"  # shown for notes whose author's account was deleted
 
 
 @dataclass(frozen=True)
@@ -342,9 +340,9 @@ def _debrief_from_row(row: dict) -> Debrief:
         protocol_name=protocol["name"],
         steps=tuple(prompts.PromptStep(**step) for step in protocol["steps"]),
         title=row["title"],
-        facilitator_name=row["facilitator_name"] or FORMER_MEMBER,
+        facilitator_name=row["facilitator_name"] or accounts.FORMER_MEMBER,
         presenter_id=row["presenter_id"],
-        presenter_name=row["presenter_name"] or FORMER_MEMBER,
+        presenter_name=row["presenter_name"] or accounts.FORMER_MEMBER,
         status=row["status"],
         current_step=row["current_step"],
         step_started_at=row["step_started_at"],
@@ -447,7 +445,7 @@ def _note_from_row(row: dict) -> Note:
         debrief_id=row["debrief_id"],
         step_index=row["step_index"],
         author_id=row["author_id"],
-        author_name=row["author_name"] or FORMER_MEMBER,
+        author_name=row["author_name"] or accounts.FORMER_MEMBER,
         body=row["body"],
         analysis=language.Analysis.from_dict(json.loads(row["analysis"])) if row["analysis"] else None,
         created_at=row["created_at"],
@@ -477,7 +475,7 @@ def _note_analysis(db: Database, debrief_id: int, author_id: int | None, body: s
 def add_note(db: Database, user: User, debrief_id: int, step_index: int, body: str) -> Note:
     debrief = _debrief_from_row(_debrief_row(db, user, debrief_id, "create"))
     _check_step(debrief, step_index)
-    body = clean_message(body, "note")
+    body = journal.clean_message(body, "note")
     now = utc_now()
     note_id = db["debrief_notes"].insert(
         {
@@ -495,7 +493,7 @@ def add_note(db: Database, user: User, debrief_id: int, step_index: int, body: s
 
 def update_note(db: Database, user: User, note_id: int, body: str) -> Note:
     row = _note_row(db, user, note_id, "edit")
-    body = clean_message(body, "note")
+    body = journal.clean_message(body, "note")
     db["debrief_notes"].update(
         note_id,
         {"body": body, "analysis": _note_analysis(db, row["debrief_id"], row["author_id"], body), "updated_at": utc_now()},
@@ -532,7 +530,7 @@ def _action_from_row(row: dict) -> ActionItem:
         debrief_id=row["debrief_id"],
         text=row["text"],
         owner_id=row["owner_id"],
-        owner_name=row["owner_name"] or FORMER_MEMBER,
+        owner_name=row["owner_name"] or accounts.FORMER_MEMBER,
         due_on=date.fromisoformat(row["due_on"]) if row["due_on"] else None,
         done=bool(row["done"]),
         created_by=row["created_by"],

@@ -26,6 +26,7 @@ MAX_CLASS_PERIOD_CHARS = 80
 MAX_TAGS = 20
 MAX_TAG_CHARS = 40
 DEFAULT_PAGE_SIZE = 20
+MAX_MESSAGE_CHARS = 10_000  # debrief notes and comments
 
 # Search snippets mark matches with private-use characters; the UI escapes the text, then turns
 # these into highlight markup, so user text can never inject HTML.
@@ -103,6 +104,18 @@ def clean_text(text: str) -> str:
     """Normalise line endings and Unicode (NFC) and drop control characters that no editor shows."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL_CHARS.sub("", unicodedata.normalize("NFC", text))
+
+
+def clean_message(text: str, noun: str) -> str:
+    """A note or comment as stored: normalised, trimmed, not empty, not overlong."""
+    text = clean_text(text).strip()
+    if not text:
+        raise InvalidInput(f"The {noun} is empty. Please write something first.")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise InvalidInput(
+            f"This {noun} has {len(text):,} characters; the limit is {MAX_MESSAGE_CHARS:,}. Please shorten it."
+        )
+    return text
 
 
 def clean_tags(tags: Iterable[str]) -> list[str]:
@@ -275,19 +288,20 @@ def _entries_from_rows(db: Database, rows: list[dict]) -> list[Entry]:
     return [_entry_from_row(row, tags[row["id"]]) for row in rows]
 
 
-def _authorised_row(db: Database, user: User, entry_id: int, action: str) -> dict:
+def authorised_entry_row(db: Database, user: User, entry_id: int, action: str) -> dict:
+    """The entry's row, once access.py agrees that `user` may do `action` with it."""
     row = _fetch_row(db, entry_id)
     access.require(db, user, action, "entry", row)
     return row
 
 
 def get_entry(db: Database, user: User, entry_id: int) -> Entry:
-    row = _authorised_row(db, user, entry_id, "read")
+    row = authorised_entry_row(db, user, entry_id, "read")
     return _entries_from_rows(db, [row])[0]
 
 
 def update_entry(db: Database, user: User, entry_id: int, draft: EntryDraft) -> Entry:
-    row = _authorised_row(db, user, entry_id, "edit")
+    row = authorised_entry_row(db, user, entry_id, "edit")
     draft = clean_draft(replace(draft, taught_on=draft.taught_on or date.fromisoformat(row["taught_on"])))
     analysis = language.analyse(draft.body, allowed_phrases(db, user))
     with writing(db):
@@ -299,7 +313,7 @@ def update_entry(db: Database, user: User, entry_id: int, draft: EntryDraft) -> 
 
 
 def delete_entry(db: Database, user: User, entry_id: int) -> None:
-    _authorised_row(db, user, entry_id, "delete")
+    authorised_entry_row(db, user, entry_id, "delete")
     with writing(db):
         db.execute("DELETE FROM entries WHERE id = ?", [entry_id])
 

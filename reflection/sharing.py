@@ -15,13 +15,12 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from . import access, journal, language
+from . import access, accounts, journal, language
 from .accounts import User, list_coaches
 from .db import utc_now, writing
 from .errors import InvalidInput
 
 # Notes in debriefs and comments on shares are both "messages" and follow the same limits.
-MAX_MESSAGE_CHARS = 10_000
 MAX_PSEUDONYM_CHARS = 80
 
 COMMENT_KINDS = {
@@ -80,31 +79,12 @@ class Comment:
         return COMMENT_KINDS[self.kind]
 
 
-def clean_message(text: str, noun: str) -> str:
-    """A note or comment as stored: normalised, trimmed, not empty, not overlong."""
-    text = journal.clean_text(text).strip()
-    if not text:
-        raise InvalidInput(f"The {noun} is empty. Please write something first.")
-    if len(text) > MAX_MESSAGE_CHARS:
-        raise InvalidInput(
-            f"This {noun} has {len(text):,} characters; the limit is {MAX_MESSAGE_CHARS:,}. Please shorten it."
-        )
-    return text
-
-
 # --- preparing the shared copy ----------------------------------------------------------------------
-
-
-def _entry_row(db: Database, user: User, entry_id: int, action: str) -> dict:
-    rows = list(db.query("SELECT * FROM entries WHERE id = ?", [entry_id]))
-    row = rows[0] if rows else None
-    access.require(db, user, action, "entry", row)
-    return row
 
 
 def names_in_entry(db: Database, user: User, entry_id: int) -> list[str]:
     """Person names in an entry's title and body, in order of appearance, for the owner about to share it."""
-    row = _entry_row(db, user, entry_id, "share")
+    row = journal.authorised_entry_row(db, user, entry_id, "share")
     found = language.person_names(f"{row['title']}\n\n{row['body']}")
     return list(dict.fromkeys(span.text for span in found))
 
@@ -132,7 +112,7 @@ def shared_copy(title: str, body: str, replacements: Mapping[str, str]) -> tuple
 
 
 def preview(db: Database, user: User, entry_id: int, replacements: Mapping[str, str]) -> tuple[str, str]:
-    row = _entry_row(db, user, entry_id, "share")
+    row = journal.authorised_entry_row(db, user, entry_id, "share")
     return shared_copy(row["title"], row["body"], replacements)
 
 
@@ -164,7 +144,7 @@ def share_entry(
     include_flags: bool = False,
 ) -> Share:
     """Share a copy of one of the user's entries with a coach or one of their groups."""
-    row = _entry_row(db, user, entry_id, "share")
+    row = journal.authorised_entry_row(db, user, entry_id, "share")
     _check_recipient(db, user, coach_id, group_id)
     title, body = shared_copy(row["title"], row["body"], replacements or {})
     analysis = None
@@ -289,7 +269,7 @@ def _comment_from_row(row: dict) -> Comment:
         id=row["id"],
         share_id=row["share_id"],
         author_id=row["author_id"],
-        author_name=row["author_name"] or "former member",
+        author_name=row["author_name"] or accounts.FORMER_MEMBER,
         kind=row["kind"],
         body=row["body"],
         created_at=row["created_at"],
@@ -310,7 +290,7 @@ def add_comment(db: Database, user: User, share_id: int, kind: str, body: str) -
             "share_id": share_id,
             "author_id": user.id,
             "kind": _check_kind(kind),
-            "body": clean_message(body, "comment"),
+            "body": journal.clean_message(body, "comment"),
             "created_at": utc_now(),
         }
     ).last_pk
@@ -333,7 +313,7 @@ def _comment_row(db: Database, user: User, comment_id: int, action: str) -> dict
 
 def update_comment(db: Database, user: User, comment_id: int, kind: str, body: str) -> Comment:
     _comment_row(db, user, comment_id, "edit")
-    db["comments"].update(comment_id, {"kind": _check_kind(kind), "body": clean_message(body, "comment")})
+    db["comments"].update(comment_id, {"kind": _check_kind(kind), "body": journal.clean_message(body, "comment")})
     return _comment_from_row(_comment_row(db, user, comment_id, "read"))
 
 

@@ -13,7 +13,6 @@ from .readability import readability
 from .results import Analysis, Flag
 from .rules import default_rules
 
-
 # Control characters (NUL and friends) glue neighbouring words into one token; a space of the
 # same length keeps every offset valid for the original text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

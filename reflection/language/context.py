@@ -8,11 +8,12 @@ from bisect import bisect_right
 
 from spacy.tokens import Token
 
-# Opening and closing quotation marks. A curly closing single quote doubles as an apostrophe
-# ("don’t"), so it only closes a quotation when no letter follows it.
-# Straight single quotes count when they sit at word edges ('the low group'), so that
-# apostrophes in "don't" or "kids' books" do not open or close a quotation.
-_QUOTATION = re.compile(r'"[^"\n]*"|“[^”\n]*”|‘[^’\n]*’(?![^\W\d_])|(?<!\w)\'(?=\w)[^\'\n]*(?<=[\w.,!?])\'(?!\w)')
+# Double quotation marks pair up by a regular expression; single ones need the token-level
+# scan in ``_single_quoted`` because the same character is also an apostrophe ("can't", "kids'").
+_DOUBLE_QUOTATION = re.compile(r'"[^"\n]*"|“[^”\n]*”')
+_SINGLE_MARKS = "'‘’"
+_CLOSING_AFTER = ".,!?…;:"  # a closing single quote may follow a word or sentence punctuation
+_MAX_QUOTE = 200  # characters; an unpaired opener does not swallow the rest of the entry
 
 FIRST_PERSON = frozenset({"i", "me", "we", "us", "myself", "ourselves"})
 THIRD_PERSON = frozenset({"he", "she", "they", "him", "her", "them", "who", "these", "those"})
@@ -30,7 +31,37 @@ _MAX_CLIMB = 8  # dependency paths in one sentence are short; stop runaway loops
 
 def quoted_ranges(text: str) -> list[tuple[int, int]]:
     """Character ranges of quoted passages, quotation marks included, in order."""
-    return [match.span() for match in _QUOTATION.finditer(text)]
+    ranges = [match.span() for match in _DOUBLE_QUOTATION.finditer(text)]
+    ranges += [r for r in _single_quoted(text) if not any(d[0] <= r[0] < d[1] for d in ranges)]
+    return sorted(ranges)
+
+
+def _single_quoted(text: str) -> list[tuple[int, int]]:
+    """Pair single quotation marks token by token.
+
+    A mark between two letters is an apostrophe ("can't", "he'll", "O'Neil") and is skipped; a
+    mark at the start of a word opens ('these kids ...); a mark at the end of a word or after
+    sentence punctuation closes (... can't focus'). A closer with no opener before it is a
+    plural possessive ("the kids' books") and is ignored.
+    """
+    ranges: list[tuple[int, int]] = []
+    opened: int | None = None
+    for index, char in enumerate(text):
+        if char not in _SINGLE_MARKS:
+            continue
+        before = text[index - 1] if index else " "
+        after = text[index + 1] if index + 1 < len(text) else " "
+        if before.isalnum() and after.isalnum():
+            continue  # an apostrophe inside a word
+        if opened is not None and index - opened > _MAX_QUOTE or before == "\n":
+            opened = None
+        closes = (before.isalnum() or before in _CLOSING_AFTER) and not after.isalnum() and char != "‘"
+        if closes and opened is not None:
+            ranges.append((opened, index + 1))
+            opened = None
+        elif not before.isalnum() and (after.isalnum() or after in "‘'\"") and char != "’":
+            opened = index
+    return ranges
 
 
 def inside_any(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
