@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from reflection import accounts, config, db as database, prompt_store, prompts
+from reflection import accounts, config, prompt_store, prompts
+from reflection import db as database
 from reflection.accounts import User
 from reflection.errors import ReflectionError
 

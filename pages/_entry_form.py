@@ -106,15 +106,15 @@ def describe_flag(flag: language.Flag) -> None:
         st.markdown(f"Ask yourself: *{ui.escape(flag.question)}*")
 
 
-def show_stored_flags(entry: journal.Entry) -> None:
-    """Flags saved with an entry, read-only (the Journal view)."""
-    if entry.analysis is None:
+def show_stored_flags(text: str, analysis: language.Analysis | None, heading: str = "Language check") -> None:
+    """Flags saved with a text (an entry, or a shared copy), read-only."""
+    if analysis is None:
         return
-    flags = entry.analysis.flags
+    flags = analysis.flags
     if not flags:
-        st.caption("Language check: nothing flagged when this entry was saved.")
+        st.caption(f"{heading}: nothing flagged.")
         return
-    with st.expander(f"Language check: {len(flags)} phrase{'s' if len(flags) != 1 else ''} to reconsider"):
-        st.html(highlighted_html(entry.body, flags))
+    with st.expander(f"{heading}: {len(flags)} phrase{'s' if len(flags) != 1 else ''} to reconsider"):
+        st.html(highlighted_html(text, flags))
         for flag in flags:
             describe_flag(flag)

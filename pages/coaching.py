@@ -64,16 +64,7 @@ def show_share_body(share: sharing.Share) -> None:
     st.caption(f"From {ui.escape(share.owner_name)} · shared {share.created_at[:10]} · "
                + ("with you" if share.coach_id == user.id else f"with {ui.escape(share.recipient_name)}"))
     st.markdown(ui.escape(share.body))
-    if share.analysis is None:
-        return
-    flags = share.analysis.flags
-    if not flags:
-        st.caption("Language check, shared by the teacher: nothing flagged.")
-        return
-    with st.expander(f"Language check, shared by the teacher: {len(flags)} phrase{'s' if len(flags) != 1 else ''}"):
-        st.html(entry_form.highlighted_html(share.body, flags))
-        for flag in flags:
-            entry_form.describe_flag(flag)
+    entry_form.show_stored_flags(share.body, share.analysis, "Language check, shared by the teacher")
 
 
 def open_share(share_id: int | None) -> None:

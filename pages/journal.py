@@ -42,7 +42,7 @@ def show_entry(entry: journal.Entry) -> None:
         edit_entry(entry)
         return
     st.markdown(ui.escape(entry.body))
-    entry_form.show_stored_flags(entry)
+    entry_form.show_stored_flags(entry.body, entry.analysis)
     edit_col, delete_col, _ = st.columns([1, 1, 4])
     if edit_col.button("Edit", key="journal_edit"):
         entry_form.load_into_state("journal_edit", entry)
