@@ -64,7 +64,8 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:$])")
 
 def escape(text: str) -> str:
     """User text on its way into markdown: shown literally, never as markup, links or HTML."""
-    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text or "", quote=True))
+    # quote=False: an entity such as &#x27; would have its "#" escaped below and show literally.
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text or "", quote=False))
     return escaped.replace("\n", "  \n")
 
 

@@ -33,7 +33,8 @@ if created:
 
 st.subheader("Accounts")
 for account in accounts.list_users(db):
-    with st.expander(f"{account.display_name} · {account.username} · {account.role}" + ("" if account.active else " · deactivated")):
+    label = f"{ui.escape(account.display_name)} · {ui.escape(account.username)} · {account.role}"
+    with st.expander(label + ("" if account.active else " · deactivated")):
         role_col, password_col, active_col = st.columns(3)
         new_role = role_col.selectbox("Role", accounts.ROLES, index=accounts.ROLES.index(account.role), key=f"admin_role_{account.id}")
         if role_col.button("Set role", key=f"admin_set_role_{account.id}"):

@@ -46,7 +46,7 @@ def join_and_create() -> None:
 
 
 def show_group(group: groups.Group, members: list[groups.Member]) -> None:
-    st.subheader(group.name)
+    st.subheader(ui.escape(group.name))
     st.markdown("**Norms**  \n" + (ui.escape(group.norms) if group.norms else "*No norms written yet.*"))
     names = [f"{ui.escape(m.display_name)}" + (" · facilitator" if m.role == "facilitator" else "") for m in members]
     st.markdown("**Members:** " + ", ".join(names))

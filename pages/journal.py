@@ -28,7 +28,7 @@ def close_entry() -> None:
 
 def show_entry(entry: journal.Entry) -> None:
     st.button("← Back to the list", key="journal_back", on_click=close_entry)
-    st.subheader(entry.display_title)
+    st.subheader(ui.escape(entry.display_title))
     details = [entry.taught_on.strftime("%A %d %B %Y")]
     if entry.class_period:
         details.append(ui.escape(entry.class_period))

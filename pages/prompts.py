@@ -13,7 +13,7 @@ library = ui.prompt_library(db, user)
 st.title("Prompts")
 st.caption("Reflection frameworks for your journal, and the protocols PLC groups use for debriefs.")
 for problem in library.errors:
-    st.warning(f"A prompt file could not be loaded and is left out: {problem}")
+    st.warning(f"A prompt file could not be loaded and is left out: {ui.escape(problem)}")
 
 
 def start_writing(slug: str) -> None:
@@ -23,7 +23,7 @@ def start_writing(slug: str) -> None:
 
 def preview(prompt_set: prompts.PromptSet, *, can_write: bool) -> None:
     origin = "" if prompt_set.origin == "built-in" else f" · {prompt_set.origin}"
-    with st.expander(f"{prompt_set.name} · {len(prompt_set.steps)} steps{origin}"):
+    with st.expander(f"{ui.escape(prompt_set.name)} · {len(prompt_set.steps)} steps{origin}"):
         if prompt_set.description:
             st.markdown(ui.escape(prompt_set.description))
         if prompt_set.when_to_use:
@@ -55,7 +55,7 @@ with own_tab:
         st.info("You have no prompt sets of your own yet. Write one below: one prompt per line.")
     for item in stored:
         preview(item.prompt_set, can_write=True)
-        if st.button(f"Delete “{item.prompt_set.name}”", key=f"prompts_delete_{item.id}"):
+        if st.button(f"Delete “{ui.escape(item.prompt_set.name)}”", key=f"prompts_delete_{item.id}"):
             try:
                 prompt_store.delete_set(db, user, item.id)
                 st.rerun()

@@ -120,11 +120,6 @@ def test_markup_in_an_entry_is_never_rendered_as_html(app, teacher, app_db):
     assert '<script>window.__injected = "script"</script>' in app.main.inner_text()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app defect: pages/_common.escape() html-escapes before escaping '#', so ' shows as &#x27;; "
-    "and pages/journal.py renders the entry title through st.subheader as markdown",
-)
 def test_entry_text_reads_exactly_as_typed(app, teacher, app_db):
     journal.create_entry(app_db, teacher, journal.EntryDraft(body=PLAIN_PUNCTUATION_BODY, title=MARKUP_TITLE))
     open_only_entry(app, teacher.username)

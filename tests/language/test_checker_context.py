@@ -47,12 +47,46 @@ MUST_NOT_FLAG = [
     "These students always ask great questions.",
     "The struggling economy hit families hard.",
     "Our families brought so much knowledge to the cooking unit.",
+    # single quotes paired by token: apostrophes inside words (can't, he'll) do not end the quotation
+    "I said 'these kids can't focus' in the staff meeting and regretted it.",
+    "I caught myself thinking 'he'll never get it' and stopped to look again.",
+    "When the sub note said 'the sped kids were fine', I asked for their names.",
+    # the writer rejects the judgement: refusal, a myth, wrong to assume, nothing means, an open question
+    "I refuse to treat them as a lost cause.",
+    "It's a myth that poor kids don't value school.",
+    "It's wrong to assume the refugee families don't want to be involved.",
+    "None of this means he can't do algebra.",
+    "The kids argued about whether Dally was a lost cause.",
+    "I doubt they're lazy; the task was unclear.",
+    # harmless senses and transitive uses
+    "The class checked out Chromebooks and logged in.",
+    "Students are entitled to extra time on the test.",
+    "The sped department meeting ran long today.",
+    "The bus sped up before the light.",
+    "I don't think I have it in me to grade tonight.",
+    "He will never be late again now that the bus route changed.",
+    "Kids like Ava ask amazing questions.",
+]
+
+MUST_FLAG = [
+    # (sentence, the words flagged)
+    ("Half my class is checked out after winter break.", "checked out"),  # a class is a group of learners
+    ("She is so entitled and thinks the rules apply to others.", "entitled"),  # predicate tagged VERB
+    ("She's not a math person, her mom even said so.", "not a math person"),  # "said so" endorses
+    ("I don't think he has it in him to pass.", "has it in him"),  # a denied ability
+    ("Not everyone is cut out for algebra.", "is cut out"),  # a negated subject
+    ("Deshawn will never read on grade level.", "will never read"),  # a name the tagger calls ADJ
 ]
 
 
 @pytest.mark.parametrize("sentence", MUST_NOT_FLAG)
 def test_not_flagged(nlp, sentence):
     assert analyse(sentence).flags == []
+
+
+@pytest.mark.parametrize(("sentence", "flagged"), MUST_FLAG)
+def test_flagged(nlp, sentence, flagged):
+    assert [f.text for f in analyse(sentence).flags] == [flagged]
 
 
 def test_quotation_only_covers_the_quoted_words(nlp):
@@ -62,3 +96,10 @@ def test_quotation_only_covers_the_quoted_words(nlp):
 
 def test_apostrophes_do_not_open_quotations(nlp):
     assert [f.text for f in analyse("The kids' lunch was late and they're lazy.").flags] == ["lazy"]
+
+
+def test_single_quotes_pair_at_word_edges():
+    from reflection.language.context import quoted_ranges
+
+    text = "I said 'these kids can't focus' and the kids' books 'were' fine."
+    assert [text[a:b] for a, b in quoted_ranges(text)] == ["'these kids can't focus'", "'were'"]
