@@ -6,8 +6,9 @@ import sqlite3
 
 import streamlit as st
 
-from pages import _common as ui
-from reflection import accounts, db as database
+from views import _common as ui
+from reflection import accounts
+from reflection import db as database
 from reflection.errors import ReflectionError
 
 st.set_page_config(page_title="Reflection", page_icon="🪞", layout="wide")
@@ -58,19 +59,19 @@ def sign_in() -> None:
 def pages_for(user: accounts.User) -> dict[str, list]:
     sections = {
         "Reflect": [
-            st.Page("pages/write.py", title="Write", icon="✍️", default=True),
-            st.Page("pages/journal.py", title="Journal", icon="📓"),
-            st.Page("pages/prompts.py", title="Prompts", icon="🧭"),
-            st.Page("pages/insights.py", title="Insights", icon="📈"),
+            st.Page("views/write.py", title="Write", icon="✍️", default=True),
+            st.Page("views/journal.py", title="Journal", icon="📓"),
+            st.Page("views/prompts.py", title="Prompts", icon="🧭"),
+            st.Page("views/insights.py", title="Insights", icon="📈"),
         ],
         "Together": [
-            st.Page("pages/debriefs.py", title="PLC debriefs", icon="🤝"),
-            st.Page("pages/coaching.py", title="Shared & coaching", icon="💬"),
+            st.Page("views/debriefs.py", title="PLC debriefs", icon="🤝"),
+            st.Page("views/coaching.py", title="Shared & coaching", icon="💬"),
         ],
-        "Settings": [st.Page("pages/account.py", title="Account", icon="👤")],
+        "Settings": [st.Page("views/account.py", title="Account", icon="👤")],
     }
     if user.is_admin:
-        sections["Settings"].append(st.Page("pages/admin.py", title="Admin", icon="🛠️"))
+        sections["Settings"].append(st.Page("views/admin.py", title="Admin", icon="🛠️"))
     return sections
 
 

@@ -58,7 +58,7 @@ def main() -> int:
 
     results = {}
     results["Write"] = median_rerun_ms(at, args.reruns)
-    at.switch_page("pages/journal.py").run()
+    at.switch_page("views/journal.py").run()
     results["Journal, newest 20"] = median_rerun_ms(at, args.reruns)
     at.text_input(key="journal_query").input("fractions").run()
     results["Journal, search 'fractions'"] = median_rerun_ms(at, args.reruns)

@@ -287,7 +287,7 @@ def test_a_programming_error_is_not_disguised_as_a_storage_problem():
 
 
 def page_connection(at) -> Database:
-    """The connection the running page holds for this session (pages/_common.db)."""
+    """The connection the running page holds for this session (views/_common.db)."""
     return at.session_state["_db_connection"][1]
 
 

@@ -11,7 +11,7 @@ import itertools
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from pages import _common as ui
+from views import _common as ui
 from reflection import config, journal, language
 from reflection.errors import InvalidInput
 
@@ -222,7 +222,7 @@ def test_a_markup_body_opened_in_the_journal_is_never_rendered_as_html(db, make_
     entry = journal.create_entry(db, user, journal.EntryDraft(body=body, title="<b>title</b>"))
     at = app_test(user)
     at.run()
-    at.switch_page("pages/journal.py").run()
+    at.switch_page("views/journal.py").run()
     at.button(key=f"journal_open_{entry.id}").click().run()
     assert not at.exception
 

@@ -18,7 +18,7 @@ def texts(elements) -> str:
 def open_admin(app_test, user):
     at = app_test(user)
     at.run()
-    at.switch_page("pages/admin.py").run()
+    at.switch_page("views/admin.py").run()
     return at
 
 
@@ -39,9 +39,9 @@ def test_teachers_and_coaches_cannot_use_the_admin_page(app_test, make_user, db_
         at = app_test(user)
         at.run()
         with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page("pages/admin.py")  # not in their navigation at all
+            at.switch_page("views/admin.py")  # not in their navigation at all
         # Reached directly, the page itself refuses too.
-        direct = AppTest.from_file(str(PROJECT_ROOT / "pages" / "admin.py"), default_timeout=60)
+        direct = AppTest.from_file(str(PROJECT_ROOT / "views" / "admin.py"), default_timeout=60)
         direct.session_state["user_id"] = user.id
         direct.run()
         assert "for administrators" in texts(direct.error)

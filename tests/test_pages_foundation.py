@@ -105,7 +105,7 @@ def test_draft_survives_sign_out_and_sign_in(app_test, make_user):
 def open_journal(app_test, user):
     at = app_test(user)
     at.run()
-    at.switch_page("pages/journal.py").run()
+    at.switch_page("views/journal.py").run()
     return at
 
 

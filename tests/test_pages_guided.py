@@ -85,7 +85,7 @@ def test_prompts_page_previews_every_set_and_starts_writing(app_test, make_user)
     library = prompts.load_library()
     at = app_test(user)
     at.run()
-    at.switch_page("pages/prompts.py").run()
+    at.switch_page("views/prompts.py").run()
     labels = [expander.label.replace("\\", "") for expander in at.expander]  # markdown escapes removed
     for prompt_set in library.sets.values():
         assert any(label.startswith(prompt_set.name) for label in labels), prompt_set.name
@@ -97,7 +97,7 @@ def test_a_personal_prompt_set_is_saved_and_offered_on_the_write_page(app_test, 
     user, other = make_user(), make_user()
     at = app_test(user)
     at.run()
-    at.switch_page("pages/prompts.py").run()
+    at.switch_page("views/prompts.py").run()
     at.text_input(key="prompts_new_name").input("Friday check-in")
     at.text_area(key="prompts_new_lines").input("Wins: What went well this week?\nWho did I not hear from?")
     next(b for b in at.button if b.label == "Save prompt set").click().run()

@@ -23,7 +23,7 @@ def charts(at) -> list:
 
 
 def test_insights_without_entries_says_where_to_start(app_test, make_user):
-    at = open_page(app_test, make_user(), "pages/insights.py")
+    at = open_page(app_test, make_user(), "views/insights.py")
     assert "Write your first entry on the Write page" in texts(at.info)
     assert charts(at) == []
     assert "Entries shared with you" not in texts(at.header)  # teachers have no coach section
@@ -38,7 +38,7 @@ def test_insights_with_entries_shows_charts_metrics_and_on_this_day(app_test, ma
     journal.create_entry(db, teacher, journal.EntryDraft(
         body="We tried think-pair-share and everyone talked.", mood=4, taught_on=today))
 
-    at = open_page(app_test, teacher, "pages/insights.py")
+    at = open_page(app_test, teacher, "views/insights.py")
 
     assert not at.info
     # Entries per week, flags per 100 words, readability, mood, tags.
@@ -55,12 +55,12 @@ def test_insights_with_entries_shows_charts_metrics_and_on_this_day(app_test, ma
 def test_coach_sees_trends_over_entries_shared_with_them(app_test, make_user, db):
     coach, teacher = make_user("coach"), make_user()
     entry = journal.create_entry(db, teacher, journal.EntryDraft(body="Our group planned the unit together."))
-    at = open_page(app_test, coach, "pages/insights.py")
+    at = open_page(app_test, coach, "views/insights.py")
     assert "No one has shared an entry with you yet" in texts(at.info)
 
     db["shares"].insert({"entry_id": entry.id, "owner_id": teacher.id, "coach_id": coach.id, "title": "",
                          "body": entry.body, "created_at": f"{date.today().isoformat()}T09:00:00+00:00"})
-    at = open_page(app_test, coach, "pages/insights.py")
+    at = open_page(app_test, coach, "views/insights.py")
     assert "Entries shared with you" in texts(at.header)
     assert "No one has shared" not in texts(at.info)
     metrics = {metric.label: metric.value for metric in at.metric}
@@ -68,7 +68,7 @@ def test_coach_sees_trends_over_entries_shared_with_them(app_test, make_user, db
 
 
 def test_account_offers_the_three_exports(app_test, make_user):
-    at = open_page(app_test, make_user(), "pages/account.py")
+    at = open_page(app_test, make_user(), "views/account.py")
     labels = [button.proto.label for button in at.get("download_button")]
     assert labels == [chosen.label for chosen in export.FORMATS.values()]
 
@@ -76,7 +76,7 @@ def test_account_offers_the_three_exports(app_test, make_user):
 def test_account_imports_an_uploaded_export(app_test, make_user, db):
     source, target = make_user(), make_user()
     journal.create_entry(db, source, journal.EntryDraft(body="Moved from the old server.", tags=["archive"]))
-    at = open_page(app_test, target, "pages/account.py")
+    at = open_page(app_test, target, "views/account.py")
     at.file_uploader(key="account_import_file").set_value(
         ("export.json", export.to_json(db, source).encode(), "application/json")).run()
     at.button(key="account_import").click().run()
@@ -86,7 +86,7 @@ def test_account_imports_an_uploaded_export(app_test, make_user, db):
 
 def test_delete_with_the_wrong_confirmation_is_refused(app_test, make_user, db):
     teacher = make_user()
-    at = open_page(app_test, teacher, "pages/account.py")
+    at = open_page(app_test, teacher, "views/account.py")
     at.text_input(key="account_delete_confirmation").input("delete me")
     at.button(key="account_delete").click().run()
     assert "Nothing was deleted" in texts(at.error)
@@ -98,13 +98,12 @@ def test_delete_with_the_username_deletes_and_signs_out(app_test, make_user, db)
     make_user("admin")  # someone stays, so the app is past its first-run setup
     teacher = make_user()
     journal.create_entry(db, teacher, journal.EntryDraft(body="Private thoughts."))
-    at = open_page(app_test, teacher, "pages/account.py")
+    at = open_page(app_test, teacher, "views/account.py")
     at.text_input(key="account_delete_confirmation").input(teacher.username)
     at.button(key="account_delete").click().run()
     assert not at.exception
     assert accounts.get_user(db, teacher.id) is None
     assert "user_id" not in at.session_state
-    # Signed out: the account page is gone (AppTest stays on the page it was switched to, so it shows the
-    # page's sign-in notice where a browser would show the sign-in form).
+    # Signed out: the sign-in form replaces the account page.
     assert "Account" not in texts(at.title)
-    assert "Please sign in first." in texts(at.warning)
+    assert at.text_input(key="sign_in_username")

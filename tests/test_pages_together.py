@@ -4,8 +4,8 @@ import pytest
 
 from reflection import groups, journal, prompts, sharing
 
-DEBRIEFS = "pages/debriefs.py"
-COACHING = "pages/coaching.py"
+DEBRIEFS = "views/debriefs.py"
+COACHING = "views/coaching.py"
 
 
 def open_page(app_test, user, page):
@@ -145,7 +145,7 @@ def test_a_comment_goes_from_coach_to_teacher_and_withdrawal_ends_access(app_tes
 
 def test_an_admin_creates_a_group_and_picks_its_facilitator(app_test, db, make_user):
     admin, facilitator = make_user("admin"), make_user()
-    at = open_page(app_test, admin, "pages/admin.py")
+    at = open_page(app_test, admin, "views/admin.py")
     at.text_input(key="admin_group_name").input("Maths PLC")
     at.selectbox(key="admin_group_facilitator").set_value(facilitator.id)
     at.get("form_submit_button")[-1].click().run()

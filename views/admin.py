@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import _common as ui
+from views import _common as ui
 from reflection import accounts, groups, journal, language
 from reflection.errors import ReflectionError
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from pages import _common as ui
+from views import _common as ui
 from reflection import config, journal, language
 
 MOODS = {None: "Not set", 1: "1 · drained", 2: "2 · low", 3: "3 · okay", 4: "4 · good", 5: "5 · energised"}

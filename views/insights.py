@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages import _common as ui
+from views import _common as ui
 from reflection import insights, journal, language
 
 user = ui.require_user()

@@ -6,8 +6,8 @@ from datetime import date
 
 import streamlit as st
 
-from pages import _common as ui
-from pages import _entry_form as entry_form
+from views import _common as ui
+from views import _entry_form as entry_form
 from reflection import drafts, journal, language, prompts
 from reflection.errors import ReflectionError
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import _common as ui
-from pages import _entry_form as entry_form
+from views import _common as ui
+from views import _entry_form as entry_form
 from reflection import journal
 from reflection.errors import ReflectionError
 

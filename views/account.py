@@ -3,7 +3,7 @@ your data, and delete your account."""
 
 import streamlit as st
 
-from pages import _common as ui
+from views import _common as ui
 from reflection import account_deletion, accounts, config, export, journal
 from reflection import db as database
 from reflection.errors import ReflectionError

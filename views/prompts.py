@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import _common as ui
+from views import _common as ui
 from reflection import prompt_store, prompts
 from reflection.errors import ReflectionError
 
@@ -38,7 +38,7 @@ def preview(prompt_set: prompts.PromptSet, *, can_write: bool) -> None:
                 st.caption(ui.escape(step.hint))
         if can_write and st.button("Write with this set", key=f"prompts_write_{prompt_set.slug}",
                                    on_click=start_writing, args=(prompt_set.slug,)):
-            st.switch_page("pages/write.py")
+            st.switch_page("views/write.py")
 
 
 reflect_tab, protocol_tab, own_tab = st.tabs(["Reflection frameworks", "PLC protocols", "My prompt sets"])

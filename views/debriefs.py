@@ -6,8 +6,8 @@ import functools
 
 import streamlit as st
 
-from pages import _common as ui
-from pages import _entry_form as entry_form
+from views import _common as ui
+from views import _entry_form as entry_form
 from reflection import groups
 from reflection.errors import ReflectionError
 
