@@ -81,6 +81,35 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from . import demo
+
+    school = demo.seed_demo(database.connect(args.db))
+    print("Demo school ready. Sign in with any of these (password: " + demo.DEMO_PASSWORD + "):")
+    for role, user in vars(school).items():
+        print(f"  {user.username:<16} {role}")
+    return 0
+
+
+def cmd_reanalyse(args: argparse.Namespace) -> int:
+    from . import journal
+
+    connection = database.connect(args.db)
+    total = journal.count_stale_entries(connection)
+    if total == 0:
+        print("Every entry was checked with the current rules.")
+        return 0
+
+    def show(done: int, total: int) -> None:
+        filled = round(30 * done / total)
+        print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
+
+    done = journal.reanalyse_stale_entries(connection, progress=show)
+    print(file=sys.stderr)
+    print(f"Re-checked {done:,} entries with the current rules.")
+    return 0
+
+
 def cmd_check(argv: list[str]) -> int:
     from .language import cli
 
@@ -113,6 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
     import_command.add_argument("--user", required=True, help="username of the account to import into")
     import_command.add_argument("file", type=Path, help="a JSON file made by `export --format json`")
     import_command.set_defaults(run=cmd_import)
+
+    demo_command = commands.add_parser("seed-demo", help="fill an empty database with a demo school to explore")
+    demo_command.set_defaults(run=cmd_seed_demo)
+
+    reanalyse = commands.add_parser("reanalyse", help="re-check entries analysed with older language rules")
+    reanalyse.set_defaults(run=cmd_reanalyse)
 
     backup = commands.add_parser("backup", help="copy the database safely while the app runs")
     backup.add_argument("destination", type=Path)

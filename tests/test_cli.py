@@ -5,7 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reflection import accounts, db as database
+from reflection import accounts, groups, journal, sharing
+from reflection import db as database
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,3 +58,29 @@ def test_backup_copies_a_live_database(tmp_path):
     assert result.returncode == 0, result.stderr
     copy = database.connect(tmp_path / "copies" / "backup.db")
     assert database.integrity_ok(copy) and accounts.find_user(copy, "kept")
+
+
+def test_seed_demo_fills_an_empty_database_once(tmp_path):
+    path = tmp_path / "demo.db"
+    result = run_cli("--db", str(path), "seed-demo")
+    assert result.returncode == 0, result.stderr
+    assert "demo.teacher" in result.stdout and "demo.coach" in result.stdout
+    connection = database.connect(path)
+    teacher = accounts.authenticate(connection, "demo.teacher", "reflection-demo")
+    assert journal.list_entries(connection, teacher).total == 4
+    coach = accounts.find_user(connection, "demo.coach")
+    shared = sharing.list_received_shares(connection, coach)
+    assert len(shared) == 1 and "Maya" not in shared[0].body
+    assert [g.name for g in groups.list_groups(connection, teacher)] == ["Grade 7 math PLC"]
+    again = run_cli("--db", str(path), "seed-demo")
+    assert again.returncode == 2 and "empty database" in again.stderr
+
+
+def test_reanalyse_brings_old_analyses_up_to_date(tmp_path):
+    path = tmp_path / "old.db"
+    assert run_cli("--db", str(path), "seed-demo").returncode == 0
+    database.connect(path).execute("UPDATE entries SET rules_version = 'old'")
+    result = run_cli("--db", str(path), "reanalyse")
+    assert result.returncode == 0, result.stderr
+    assert "Re-checked 4 entries" in result.stdout and "4/4" in result.stderr
+    assert journal.count_stale_entries(database.connect(path)) == 0
