@@ -11,7 +11,7 @@ from reflection import accounts
 from reflection import db as database
 from reflection.errors import ReflectionError
 
-st.set_page_config(page_title="Reflection", page_icon="🪞", layout="wide")
+st.set_page_config(page_title="Reflection", page_icon=":material/self_improvement:", layout="wide")
 
 
 def first_run() -> None:
@@ -59,19 +59,19 @@ def sign_in() -> None:
 def pages_for(user: accounts.User) -> dict[str, list]:
     sections = {
         "Reflect": [
-            st.Page("views/write.py", title="Write", icon="✍️", default=True),
-            st.Page("views/journal.py", title="Journal", icon="📓"),
-            st.Page("views/prompts.py", title="Prompts", icon="🧭"),
-            st.Page("views/insights.py", title="Insights", icon="📈"),
+            st.Page("views/write.py", title="Write", icon=":material/edit_note:", default=True),
+            st.Page("views/journal.py", title="Journal", icon=":material/menu_book:"),
+            st.Page("views/prompts.py", title="Prompts", icon=":material/explore:"),
+            st.Page("views/insights.py", title="Insights", icon=":material/insights:"),
         ],
         "Together": [
-            st.Page("views/debriefs.py", title="PLC debriefs", icon="🤝"),
-            st.Page("views/coaching.py", title="Shared & coaching", icon="💬"),
+            st.Page("views/debriefs.py", title="PLC debriefs", icon=":material/groups:"),
+            st.Page("views/coaching.py", title="Shared & coaching", icon=":material/forum:"),
         ],
-        "Settings": [st.Page("views/account.py", title="Account", icon="👤")],
+        "Settings": [st.Page("views/account.py", title="Account", icon=":material/person:")],
     }
     if user.is_admin:
-        sections["Settings"].append(st.Page("views/admin.py", title="Admin", icon="🛠️"))
+        sections["Settings"].append(st.Page("views/admin.py", title="Admin", icon=":material/admin_panel_settings:"))
     return sections
 
 

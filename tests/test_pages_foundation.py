@@ -61,11 +61,12 @@ def test_write_and_save_an_entry(app_test, make_user, db):
     at.text_input(key="write_class_period").input("Period 2")
     at.text_area(key="write_body").input("Students explained their thinking in pairs.")
     at.text_input(key="write_tags").input("pairs, exit tickets")
+    at.selectbox(key="write_mood").set_value(4)
     at.button(key="write_save").click().run()
     assert not at.exception
     assert "Saved “Exit tickets”" in texts(at.success)
     page = journal.list_entries(db, user)
-    assert page.total == 1 and page.entries[0].class_period == "Period 2"
+    assert page.total == 1 and page.entries[0].class_period == "Period 2" and page.entries[0].mood == 4
     assert sorted(page.entries[0].tags) == ["exit tickets", "pairs"]
     assert at.text_area(key="write_body").value == ""
 

@@ -48,7 +48,8 @@ def render_fields(prefix: str, *, with_body: bool = True, on_change=None) -> Non
         placeholder="e.g. Period 3, Year 8 science", on_change=on_change,
     )
     date_col.date_input("Taught on", key=key(prefix, "taught_on"), on_change=on_change)
-    mood_col.selectbox("Mood", list(MOODS), format_func=MOODS.get, key=key(prefix, "mood"), on_change=on_change)
+    mood_col.selectbox("Mood", list(MOODS)[1:], format_func=MOODS.get, key=key(prefix, "mood"), on_change=on_change,
+                       placeholder=MOODS[None])
     if with_body:
         render_body(prefix, on_change=on_change)
     st.text_input("Tags (comma separated)", key=key(prefix, "tags"), placeholder="e.g. group work, belonging", on_change=on_change)

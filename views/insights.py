@@ -18,6 +18,8 @@ db = ui.db()
 today = date.today()
 
 WEEK_AXIS = alt.X("week:T", title="Week", axis=alt.Axis(format="%d %b %Y"))
+# Bars need a band per week; on a continuous time axis they shrink to hairlines.
+WEEK_BANDS = alt.X("yearmonthdate(week):O", title="Week of", axis=alt.Axis(format="%d %b %Y", labelAngle=-45))
 
 
 def frame(rows: list) -> pd.DataFrame:
@@ -28,7 +30,7 @@ def weekly_chart(data: pd.DataFrame, y: alt.Y, *, bars: bool = False, **encoding
     """A chart over weeks: bars for counts, lines with points for rates and averages."""
     base = alt.Chart(data)
     marked = base.mark_bar() if bars else base.mark_line(point=True)
-    st.altair_chart(marked.encode(x=WEEK_AXIS, y=y, **encodings), width="stretch")
+    st.altair_chart(marked.encode(x=WEEK_BANDS if bars else WEEK_AXIS, y=y, **encodings), width="stretch")
 
 
 def ranking(title: str, counts: list[tuple[str, int]], empty: str) -> None:
