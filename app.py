@@ -56,7 +56,8 @@ def sign_in() -> None:
         st.rerun()
 
 
-def pages_for(user: accounts.User) -> dict[str, list]:
+def pages_for(user: accounts.User | None) -> dict[str, list]:
+    """The navigation for this user; with no user, every page, so a deep link survives signing in."""
     sections = {
         "Reflect": [
             st.Page("views/write.py", title="Write", icon=":material/edit_note:", default=True),
@@ -70,18 +71,21 @@ def pages_for(user: accounts.User) -> dict[str, list]:
         ],
         "Settings": [st.Page("views/account.py", title="Account", icon=":material/person:")],
     }
-    if user.is_admin:
+    if user is None or user.is_admin:
         sections["Settings"].append(st.Page("views/admin.py", title="Admin", icon=":material/admin_panel_settings:"))
     return sections
 
 
 def main() -> None:
     if accounts.needs_first_admin(ui.db()):
-        st.navigation([st.Page(first_run, title="Welcome", url_path="welcome")]).run()
+        st.navigation(pages_for(None), position="hidden")
+        first_run()
         return
     user = ui.current_user()
     if user is None:
-        st.navigation([st.Page(sign_in, title="Sign in", url_path="sign-in")]).run()
+        # The requested page is remembered in the URL and opens once the sign-in succeeds.
+        st.navigation(pages_for(None), position="hidden")
+        sign_in()
         return
     with st.sidebar:
         st.markdown(f"Signed in as **{ui.escape(user.display_name)}** · {user.role}")
