@@ -2,7 +2,7 @@
 
 Target (DESIGN.md): median rerun <= 300 ms with 10,000 entries.
 
-    /work/venv/bin/python bench/page_rerun.py [--entries 10000] [--others 10000] [--reruns 15]
+    .venv/bin/python bench/page_rerun.py [--entries 10000] [--others 10000] [--reruns 15]
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Target (DESIGN.md): 100,000 entries of ~150 words over many users, 20 results in bm25 order:
 median <= 20 ms over typical queries, none over 100 ms, common words included.
 
-    /work/venv/bin/python bench/search_speed.py [--entries 100000] [--users 200] [--repeat 7]
+    .venv/bin/python bench/search_speed.py [--entries 100000] [--users 200] [--repeat 7]
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Target (DESIGN.md): <= 400 MB RSS with the spaCy model loaded. The model loads o
 check, so the bench signs in, writes a sentence and presses "Check my language" in a real browser,
 then reads the server process's VmRSS (and its peak, VmHWM) from /proc.
 
-    /work/venv/bin/python bench/server_memory.py [--sessions 3]
+    .venv/bin/python bench/server_memory.py [--sessions 3]
 """
 
 from __future__ import annotations
