@@ -1,8 +1,8 @@
 """Quality of the bias check on labelled sets: `python bench/checker_quality.py [SET.jsonl ...]`.
 
-Without arguments it prints the development set (the rules were tuned on it) and the blind set
-(written before the rules were read, never tuned on sentence by sentence). With arguments it prints
-each given JSON Lines file instead.
+Without arguments it prints the development set (the rules were tuned on it), the blind set
+(written before the rules were read; the rules were later generalised from its misses) and the
+fresh set (written after that, never tuned on). With arguments it prints each given file instead.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 from reflection.language.evaluation import (  # noqa: E402
     BLINDSET_PATH,
     DEVSET_PATH,
+    FRESHSET_PATH,
     evaluate,
     load_examples,
 )
@@ -41,10 +42,10 @@ def report_on(path: Path, verbose: bool) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sets", nargs="*", type=Path, help="JSON Lines labelled sets (default: dev and blind)")
+    parser.add_argument("sets", nargs="*", type=Path, help="JSON Lines labelled sets (default: dev, blind, fresh)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print the misclassified sentences")
     args = parser.parse_args(argv)
-    paths = args.sets or [DEVSET_PATH, BLINDSET_PATH]
+    paths = args.sets or [DEVSET_PATH, BLINDSET_PATH, FRESHSET_PATH]
     for path in paths:
         report_on(path, args.verbose)
 

@@ -16,7 +16,8 @@ _CLOSING_AFTER = ".,!?…;:"  # a closing single quote may follow a word or sent
 _MAX_QUOTE = 200  # characters; an unpaired opener does not swallow the rest of the entry
 
 FIRST_PERSON = frozenset({"i", "me", "we", "us", "myself", "ourselves"})
-THIRD_PERSON = frozenset({"he", "she", "they", "him", "her", "them", "who", "these", "those"})
+THIRD_PERSON = frozenset({"he", "she", "they", "him", "her", "them", "who", "these", "those",
+                          "everyone", "everybody", "anyone", "anybody", "someone", "somebody"})
 # "I don't think she's lazy", "I wouldn't call them lazy"
 _BELIEF_VERBS = frozenset({"think", "believe", "say", "mean", "feel", "agree", "buy", "accept",
                            "call", "suppose", "see", "consider", "find", "assume"})
@@ -26,6 +27,18 @@ _LABELLING_VERBS = frozenset({"call", "label", "describe", "refer", "dub", "bran
 # ... or a claim in the clause a speech verb reports ("a colleague said the kids are lazy").
 _SPEECH_VERBS = frozenset({"say", "claim", "insist", "complain", "tell", "mention", "argue", "suggest",
                            "joke", "warn", "assert"})
+# "I refuse to treat them as a lost cause", "we reject the idea that ...": the writer turns the
+# judgement down.
+_REJECTING_VERBS = frozenset({"refuse", "reject", "deny", "doubt", "dispute", "debunk", "challenge", "resist",
+                              "question", "stop", "quit", "avoid"})
+# "It's wrong to assume ...", "it's a myth that ...": a clause the writer calls false or unfair.
+_REJECTING_WORDS = frozenset({"wrong", "unfair", "untrue", "false", "myth", "misconception", "stereotype",
+                              "ridiculous", "harmful", "unjust", "nonsense", "mistake", "bias"})
+_CLAUSAL = frozenset({"ccomp", "xcomp", "csubj", "acl", "advcl", "pcomp", "relcl"})
+# "They argued about whether Dally was a lost cause": the clause is a question under discussion.
+_DISCUSSING_VERBS = frozenset({"argue", "debate", "discuss", "talk", "ask", "decide", "disagree", "question"})
+# "..., her mom even said so": the speech verb restates the writer's own claim.
+_ENDORSING = frozenset({"so"})
 _MAX_CLIMB = 8  # dependency paths in one sentence are short; stop runaway loops on odd parses
 
 
@@ -95,7 +108,8 @@ def described_entity(token: Token) -> Token | None:
         # "called them lazy" -> them; "seems unmotivated" -> the subject of "seems"
         objects = [child for child in token.head.children if child.dep_ == "dobj"]
         subject = objects[0] if objects else _subject_of(token.head)
-    elif token.pos_ in {"VERB", "AUX"}:
+    elif token.pos_ in {"VERB", "AUX"} and token.dep_ not in {"acomp", "attr"}:
+        # ("she is so entitled": the tagger may call a predicate adjective a verb)
         subject = _subject_of(token)
     else:
         # acomp/attr hang off the copula; a copula-less root ("lazy!") has no subject.
@@ -123,7 +137,11 @@ def is_other_person(token: Token | None, person_nouns: frozenset[str]) -> bool:
         return True
     # Names: the small model often tags first names GPE or ORG, so any proper noun counts, and
     # so does a bare number standing for people ("those two are ...").
-    return token.pos_ == "PROPN" or (token.pos_ == "NUM" and token.dep_ in {"nsubj", "nsubjpass"})
+    # A capitalised subject the tagger could not place ("Deshawn/ADJ will never read") is a name too.
+    return token.pos_ == "PROPN" or (
+        token.dep_ in {"nsubj", "nsubjpass"}
+        and (token.pos_ == "NUM" or (token.pos_ in {"ADJ", "X", "INTJ"} and token.is_title))
+    )
 
 
 def is_specified(noun: Token) -> bool:
@@ -136,13 +154,14 @@ def is_specified(noun: Token) -> bool:
 
 
 def is_negated(token: Token) -> bool:
-    """'he is not lazy', 'they are not low', 'nobody here is a lost cause'."""
+    """'he is not lazy', 'they are not low', 'nobody here is a lost cause', 'not everyone is ...'."""
     heads = (token, token.head) if token.dep_ in {"acomp", "attr", "oprd", "conj"} else (token,)
     if any(child.dep_ == "neg" for head in heads for child in head.children):
         return True
-    subject = _subject_of(token.head) if token.dep_ in {"acomp", "attr"} else None
+    verb = token.head if token.dep_ in {"acomp", "attr"} else token if token.pos_ in {"VERB", "AUX"} else None
+    subject = _subject_of(verb) if verb is not None else None
     return subject is not None and (
-        subject.lower_ in _NEGATIVE_SUBJECTS or any(c.lower_ == "no" for c in subject.children)
+        subject.lower_ in _NEGATIVE_SUBJECTS or any(c.lower_ == "no" or c.dep_ == "neg" for c in subject.children)
     )
 
 
@@ -155,15 +174,49 @@ def is_situational(verb: Token) -> bool:
 
 
 def under_denied_belief(token: Token) -> bool:
-    """'I don't think she's lazy', 'it's not that they don't care': a denial before the judgement."""
+    """'I don't think she's lazy', 'it's not that they don't care', 'nothing means he can't',
+    'I refuse to treat them as a lost cause', 'it's a myth that ...': the writer denies it."""
     ancestors = list(token.ancestors)[:_MAX_CLIMB]
     for ancestor in ancestors[1:] if token.dep_ in {"acomp", "attr"} else ancestors:
-        if ancestor.i > token.i or not any(child.dep_ == "neg" for child in ancestor.children):
+        if ancestor.i > token.i:
             continue
+        if ancestor.lemma_ in _REJECTING_VERBS:
+            return True
         subject = _subject_of(ancestor)
+        if ancestor.lemma_ in _BELIEF_VERBS and subject is not None and subject.lower_ in _NEGATIVE_SUBJECTS:
+            return True
+        if not any(child.dep_ == "neg" for child in ancestor.children):
+            continue
         if ancestor.lemma_ in _BELIEF_VERBS or (subject is not None and subject.lower_ in {"it", "that", "this"}):
             return True
+    return _called_false(token)
+
+
+def _called_false(token: Token) -> bool:
+    """The words sit in a clause the writer calls wrong, a myth, unfair ..."""
+    child = token
+    for ancestor in list(token.ancestors)[:_MAX_CLIMB]:
+        if child.dep_ in _CLAUSAL and ancestor.i < token.i and (
+            ancestor.lemma_.lower() in _REJECTING_WORDS
+            or any(c.dep_ in {"acomp", "attr"} and c.lemma_.lower() in _REJECTING_WORDS for c in ancestor.children)
+        ):
+            return True
+        child = ancestor
     return False
+
+
+def under_open_question(token: Token) -> bool:
+    """'They argued about whether Dally was a lost cause': discussed, not asserted."""
+    for ancestor in [token, *list(token.ancestors)[:_MAX_CLIMB]]:
+        if any(child.dep_ == "mark" and child.lower_ == "whether" for child in ancestor.children):
+            governor = ancestor.head.head if ancestor.head.pos_ == "ADP" else ancestor.head
+            return governor.lemma_ in _DISCUSSING_VERBS
+    return False
+
+
+def has_direct_object(verb: Token) -> bool:
+    """'The class checked out Chromebooks': the verb is used transitively, in its other sense."""
+    return any(child.dep_ == "dobj" for child in verb.children)
 
 
 def reported_from_someone_else(token: Token) -> bool:
@@ -174,6 +227,8 @@ def reported_from_someone_else(token: Token) -> bool:
             ancestor.lemma_ in _SPEECH_VERBS and child.dep_ in {"ccomp", "xcomp", "parataxis"}
         )
         if reported:
+            if ancestor.i > token.i and any(c.lower_ in _ENDORSING for c in ancestor.children):
+                return False  # "She's not a math person, her mom even said so": endorsed, not reported
             subject = _subject_of(ancestor)
             return subject is not None and subject.lower_ not in FIRST_PERSON
         child = ancestor

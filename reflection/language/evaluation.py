@@ -16,7 +16,11 @@ from .rules import CATEGORIES
 
 _LABELLED = Path(__file__).resolve().parents[2] / "tests" / "language"
 DEVSET_PATH = _LABELLED / "devset.jsonl"
-BLINDSET_PATH = _LABELLED / "blindset.jsonl"  # written before reading the rules; not tuned on
+# Written before the rules were read (first measured: P 0.907, R 0.578, F1 0.706, span 0.548);
+# the rules were then generalised from its misses, so it is no longer blind.
+BLINDSET_PATH = _LABELLED / "blindset.jsonl"
+# Written after that round, by the same author, and never tuned on: a rough check of generalisation.
+FRESHSET_PATH = _LABELLED / "freshset.jsonl"
 
 
 @dataclass(frozen=True)

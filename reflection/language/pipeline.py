@@ -77,13 +77,19 @@ class DeficitLanguageChecker:
         self.rules = rules
         self._rules_by_key: dict[int, Rule] = {}
         self._rule_rank = {rule.id: rank for rank, rule in enumerate(rules.rules)}
-        self._person_nouns = frozenset(rules.vocabulary["learners"] + rules.vocabulary["adults"])
+        # Who a judgement can be about: learners, adults at home, and groups of learners ("my class").
+        self._person_nouns = frozenset(
+            rules.vocabulary["learners"] + rules.vocabulary["adults"] + rules.vocabulary.get("collectives", ())
+        )
         # One Matcher per token pattern, run only on the sentences holding its trigger word: a
         # Matcher pays for every (token, pattern) pair, which over a whole entry cost about a
         # tenth of the parse; a hash lookup per token is far cheaper.
         self._pattern_matchers: list[Matcher] = []
         self._trigger_index: list[dict[int, list[int]]] = [{} for _ in _TRIGGER_ATTRS]
         self._untriggered: list[int] = []  # patterns that need no particular word: run everywhere
+        # Every other word set a pattern needs, as (column, hashes): a sentence lacking one of them
+        # cannot match, so the Matcher is not run on it.
+        self._requirements: list[list[tuple[int, frozenset[int]]]] = []
         self._phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for rule in rules.rules:
             key = nlp.vocab.strings.add(rule.id)
@@ -104,13 +110,18 @@ class DeficitLanguageChecker:
         number = len(self._pattern_matchers)
         self._pattern_matchers.append(matcher)
         trigger = _trigger(pattern)
+        self._requirements.append([
+            (_TRIGGER_ATTRS.index(attr), frozenset(nlp.vocab.strings.add(_keyed(attr, w)) for w in words))
+            for attr, words in filter(None, map(_required_words, pattern))
+            if (attr, words) != trigger
+        ])
         if trigger is None:
             self._untriggered.append(number)
             return
         attr, words = trigger
         index = self._trigger_index[_TRIGGER_ATTRS.index(attr)]
         for word in words:
-            index.setdefault(nlp.vocab.strings.add(word.lower() if attr != "ORTH" else word), []).append(number)
+            index.setdefault(nlp.vocab.strings.add(_keyed(attr, word)), []).append(number)
 
     def __call__(self, doc: Doc) -> Doc:
         matches = self._token_matches(doc) + self._phrase_matcher(doc)
@@ -142,8 +153,15 @@ class DeficitLanguageChecker:
                 for number in index.get(word, ()):
                     wanted.add((number, int(sentence_of[position])))
         matches = []
+        present: dict[tuple[int, int], set[int]] = {}  # (sentence, column) -> the values in it
         for number, sentence in sorted(wanted):
             start, end = bounds[sentence]
+            requirements = self._requirements[number]
+            if requirements and not all(
+                not hashes.isdisjoint(_values(present, columns, sentence, column, start, end))
+                for column, hashes in requirements
+            ):
+                continue
             found = self._pattern_matchers[number](doc[start:end])
             matches += [(key, match_start + start, match_end + start) for key, match_start, match_end in found]
         return matches
@@ -155,9 +173,15 @@ class DeficitLanguageChecker:
         if context.inside_any(span.start_char, span.end_char, quoted):
             return None
         anchor = span.root
-        if context.under_denied_belief(anchor) or context.reported_from_someone_else(anchor):
+        if context.reported_from_someone_else(anchor) or context.under_open_question(anchor):
             return None
-        if rule.negatable and context.is_negated(anchor):
+        denied = context.under_denied_belief(anchor)
+        if rule.only_denied:
+            if not (denied or context.is_negated(anchor)):
+                return None
+        elif denied or (rule.negatable and context.is_negated(anchor)):
+            return None
+        if rule.unless_object and context.has_direct_object(anchor):
             return None
         template = rule.suggestion
         if rule.about_person:
@@ -204,6 +228,17 @@ class DeficitLanguageChecker:
             question=rule.question,
             suggestion=suggestion,
         )
+
+
+def _keyed(attr: str, word: str) -> str:
+    return word if attr == "ORTH" else word.lower()
+
+
+def _values(present, columns, sentence: int, column: int, start: int, end: int) -> set[int]:
+    key = (sentence, column)
+    if key not in present:
+        present[key] = set(columns[start:end, column].tolist())
+    return present[key]
 
 
 def _required_words(token_pattern: dict[str, Any]) -> tuple[str, list[str]] | None:

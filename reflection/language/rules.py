@@ -43,7 +43,7 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 
 # Bump when the matching or rewriting code changes in a way that alters results.
-CODE_VERSION = "1"
+CODE_VERSION = "2"
 
 # Placeholders a suggestion template may use besides "{plural|singular}" (see rewrite.py).
 TEMPLATE_PLACEHOLDERS = ("noun", "subject", "rest", "lead", "last", "be", "have", "do")
@@ -82,7 +82,12 @@ class Rule:
     # can reword it; needs about_person.
     include_subject: bool
     # A direct negation ("he is not lazy") cancels the judgement.
-    negatable: bool
+    negatable: bool = False
+    # The words state an ability or promise and are a deficit only when denied: "I don't think
+    # he has it in him", "not everyone is cut out for algebra". Fires only under a negation.
+    only_denied: bool = False
+    # Skip a verb used with a direct object, in its other sense ("checked out Chromebooks").
+    unless_object: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,7 +177,8 @@ def _parse_rule(raw: Any, index: int, category: str, path: Path, vocabulary) -> 
         raise _fail(path, f"{where}, field 'phrases'", "must be a list of strings")
     if not patterns and not phrases:
         raise _fail(path, where, "needs 'patterns' or 'phrases'")
-    for field in ("about_person", "include_subject", "negatable", "unless_specified", "unless_situational"):
+    for field in ("about_person", "include_subject", "negatable", "unless_specified", "unless_situational",
+                  "only_denied", "unless_object"):
         if not isinstance(raw.get(field, False), bool):
             raise _fail(path, f"{where}, field {field!r}", "must be true or false")
     attributive = raw.get("suggestion_attributive")
@@ -184,7 +190,7 @@ def _parse_rule(raw: Any, index: int, category: str, path: Path, vocabulary) -> 
                 raise _fail(path, f"{where}, field {field!r}", f"unknown placeholder {{{placeholder}}}")
     known = {*_TEXT_FIELDS, "category", "alternatives", "patterns", "phrases", "about_person",
              "include_subject", "suggestion_attributive", "negatable", "unless_specified",
-             "unless_situational"}
+             "unless_situational", "only_denied", "unless_object"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise _fail(path, where, f"unknown field(s) {', '.join(unknown)}")
@@ -207,6 +213,8 @@ def _parse_rule(raw: Any, index: int, category: str, path: Path, vocabulary) -> 
         negatable=raw.get("negatable", False),
         unless_specified=raw.get("unless_specified", False),
         unless_situational=raw.get("unless_situational", False),
+        only_denied=raw.get("only_denied", False),
+        unless_object=raw.get("unless_object", False),
     )
 
 

@@ -67,6 +67,7 @@ RULE_EXAMPLES = {
     "generalization.all_the_same": ("They're all the same.", "'re all the same", "The worksheets are all the same."),
     "generalization.sweeping_group": ("Kids these days can't wait.", "Kids these days", "Kids in this class can wait."),
     "label.sorting_noun": ("I gave my lowbies the audio version.", "lowbies", "The repeat button on the player is broken."),
+    "label.low_group": ("Honestly the low table is where I lose time.", "low table", "The low table by the window is for painting."),
     "label.bad_group": ("My bad class came in loud.", "bad class", "I taught a bad lesson to a great class."),
     "blame_character.lacks_virtue": ("These students lack grit.", "lack grit", "He doesn't lack grit, he lacks sleep."),
     "fixed_mindset.denied_ability": ("I don't think he has it in him.", "has it in him", "I think he has it in him."),

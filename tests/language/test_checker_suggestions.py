@@ -39,6 +39,7 @@ from reflection.language import analyse, apply_suggestion
         ("Deshawn will never read on grade level.", "Deshawn is not yet on track to read on grade level."),
         ("He was never going to be a reader.", "He was not yet on track to be a reader."),
         ("The Hispanic kids sat together.", "The particular students I have in mind sat together."),
+        ("The low table finished early.", "The table for students still building these skills finished early."),
         ("My bad class came in loud.", "My class that is still learning our routines came in loud."),
         ("The wheelchair girl needs a ramp.", "The girl who uses a wheelchair needs a ramp."),
         ("Nobody in this class can write a sentence.", "Only some of this class can write a sentence."),
