@@ -19,6 +19,7 @@ class StoredSet:
     id: int
     prompt_set: prompts.PromptSet
     group_id: int | None
+    can_delete: bool
 
 
 def library_key(set_id: int) -> str:
@@ -56,7 +57,7 @@ def add_set(db: Database, user: User, name: str, lines: str, *, description: str
         "created_at": utc_now(),
     }
     set_id = db["prompt_sets"].insert(row).last_pk
-    return StoredSet(set_id, _parse_row({**row, "id": set_id}), group_id)
+    return StoredSet(set_id, _parse_row({**row, "id": set_id}), group_id, can_delete=True)
 
 
 def stored_sets(db: Database, user: User) -> list[StoredSet]:
@@ -70,7 +71,8 @@ def stored_sets(db: Database, user: User) -> list[StoredSet]:
         if not access.allowed(db, user, "read", "prompt_set", row):
             continue
         try:
-            found.append(StoredSet(row["id"], _parse_row(row), row["group_id"]))
+            found.append(StoredSet(row["id"], _parse_row(row), row["group_id"],
+                                   can_delete=access.allowed(db, user, "delete", "prompt_set", row)))
         except prompts.PromptFileError:
             continue
     return found

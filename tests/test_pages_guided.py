@@ -1,6 +1,9 @@
 """The guided writing flow, the prompt library page and the language-check panel, through AppTest."""
 
-from reflection import journal, prompt_store, prompts
+import pytest
+
+from reflection import groups, journal, prompt_store, prompts
+from reflection.errors import AccessDenied
 
 
 def texts(elements) -> str:
@@ -109,3 +112,31 @@ def test_a_personal_prompt_set_is_saved_and_offered_on_the_write_page(app_test, 
     write = app_test(user)
     write.run()
     assert "Friday check-in" in write.selectbox(key="write_prompt_set").options
+
+
+def test_a_facilitator_adds_a_group_prompt_set_that_members_can_use_but_not_delete(app_test, make_user, db):
+    admin, facilitator, member, outsider = make_user("admin"), make_user(), make_user(), make_user()
+    group = groups.create_group(db, admin, "Science PLC", facilitator_id=facilitator.id)
+    groups.add_member(db, facilitator, group.id, member.username)
+    at = app_test(facilitator)
+    at.run()
+    at.switch_page("views/prompts.py").run()
+    at.text_input(key="prompts_new_name").input("Lab debrief")
+    at.selectbox(key="prompts_new_group").set_value(group.id)
+    at.text_area(key="prompts_new_lines").input("Which group's data surprised us?")
+    next(b for b in at.button if b.label == "Save prompt set").click().run()
+    assert not at.exception
+    [shared] = prompt_store.stored_sets(db, member)
+    assert shared.group_id == group.id and not shared.can_delete
+    assert prompt_store.stored_sets(db, outsider) == []
+    member_view = app_test(member)
+    member_view.run()
+    assert "Lab debrief" in member_view.selectbox(key="write_prompt_set").options
+
+
+def test_a_member_cannot_add_a_set_for_the_group(db, make_user):
+    admin, facilitator, member = make_user("admin"), make_user(), make_user()
+    group = groups.create_group(db, admin, "History PLC", facilitator_id=facilitator.id)
+    groups.add_member(db, facilitator, group.id, member.username)
+    with pytest.raises(AccessDenied):
+        prompt_store.add_set(db, member, "Sneaky", "A prompt?", group_id=group.id)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from views import _common as ui
-from reflection import prompt_store, prompts
+from reflection import groups, prompt_store, prompts
 from reflection.errors import ReflectionError
 
 user = ui.require_user()
@@ -55,16 +55,22 @@ with own_tab:
         st.info("You have no prompt sets of your own yet. Write one below: one prompt per line.")
     for item in stored:
         preview(item.prompt_set, can_write=True)
-        if st.button(f"Delete “{ui.escape(item.prompt_set.name)}”", key=f"prompts_delete_{item.id}"):
+        if item.can_delete and st.button(f"Delete “{ui.escape(item.prompt_set.name)}”", key=f"prompts_delete_{item.id}"):
             try:
                 prompt_store.delete_set(db, user, item.id)
                 st.rerun()
             except ReflectionError as error:
                 ui.show_error(error)
     st.subheader("Add a prompt set")
+    st.caption("Facilitators can add a set for their PLC group: every member then finds it on the Write page.")
     with st.form("prompts_new", clear_on_submit=False):
         name = st.text_input("Name", key="prompts_new_name", max_chars=120)
         description = st.text_input("Short description (optional)", key="prompts_new_description", max_chars=300)
+        facilitated = {group.id: group.name for group in groups.list_groups(db, user) if group.is_facilitator}
+        owner = st.selectbox(
+            "For", [None, *facilitated], key="prompts_new_group",
+            format_func=lambda group_id: "Me only" if group_id is None else f"My PLC group: {facilitated[group_id]}",
+        )
         lines = st.text_area(
             "Prompts, one per line (optionally “Title: prompt”)", key="prompts_new_lines", height=160,
             placeholder="Noticing: What did I notice about who spoke today?\nWhat will I try tomorrow?",
@@ -72,7 +78,7 @@ with own_tab:
         submitted = st.form_submit_button("Save prompt set")
     if submitted:
         try:
-            created = prompt_store.add_set(db, user, name, lines, description=description)
+            created = prompt_store.add_set(db, user, name, lines, description=description, group_id=owner)
             st.success(f"Saved “{ui.escape(created.prompt_set.name)}”. It is now in the Write page's list.")
         except (ReflectionError, prompts.PromptFileError) as error:
             ui.show_error(error)
