@@ -23,7 +23,7 @@ from datetime import date, datetime
 
 from sqlite_utils import Database
 
-from . import access, journal, prompt_store, prompts
+from . import access, journal, language, prompt_store, prompts
 from .accounts import User
 from .db import utc_now, writing
 from .errors import InvalidInput
@@ -348,39 +348,38 @@ def _restore_prompt_sets(db: Database, user: User, raw_sets: list) -> tuple[dict
     return keys, added
 
 
-def _restore_allowed_phrases(db: Database, user: User, raw_phrases: list) -> int:
-    """Allow the file's phrases (before entries are analysed, so the analysis honours them)."""
-    phrases = [_Reader(raw, f"Allowed phrase {number}").get("phrase", str) for number, raw in enumerate(raw_phrases, 1)]
-    return sum(journal.allow_phrase(db, user, phrase) for phrase in phrases)
-
-
 def import_json(db: Database, user: User, text: str | bytes) -> ImportReport:
     """Import a JSON export into `user`'s account, all or nothing.
 
-    The whole file is checked before anything is written, then everything is written in one
-    transaction. An entry with the same creation time and text as one already in the account is
-    skipped and counted, so importing a file twice adds nothing the second time.
-
-    The transaction includes the checker's analysis of each entry, so it holds the write lock for
-    roughly the checker's time per entry; imports are rare and this keeps "all or nothing" simple.
+    The whole file is checked and every entry analysed before anything is written, then everything
+    is written in one transaction: the write lock is held only for the writes, so other people's saves
+    do not wait on the checker. An entry with the same creation time and text as one already in the
+    account is skipped and counted, so importing a file twice adds nothing the second time.
     """
     document = _parse_document(text)
     incoming = [_read_entry(raw, number) for number, raw in enumerate(document.get("entries", []), start=1)]
+    file_phrases = [
+        _Reader(raw, f"Allowed phrase {number}").get("phrase", str)
+        for number, raw in enumerate(document.get("allowed_phrases", []), start=1)
+    ]
+    cleaned = [journal.clean_draft(item.draft) for item in incoming]
+    phrases = [*journal.allowed_phrases(db, user), *file_phrases]
+    analyses = [language.analyse(draft.body, phrases) for draft in cleaned]
     owner_sql, params = access.own_entries_where(user)
     with writing(db):
-        phrases_added = _restore_allowed_phrases(db, user, document.get("allowed_phrases", []))
+        phrases_added = sum(journal.allow_phrase(db, user, phrase) for phrase in file_phrases)
         prompt_set_keys, sets_added = _restore_prompt_sets(db, user, document.get("prompt_sets", []))
         seen = {
             (created_at, body)
             for created_at, body in db.execute(f"SELECT created_at, body FROM entries WHERE {owner_sql}", params)
         }
         imported = 0
-        for item in incoming:
-            if (item.created_at, item.draft.body) in seen:
+        for item, draft, analysis in zip(incoming, cleaned, analyses):
+            if (item.created_at, draft.body) in seen:
                 continue
-            seen.add((item.created_at, item.draft.body))
-            draft = replace(item.draft, prompt_set=prompt_set_keys.get(item.draft.prompt_set, item.draft.prompt_set))
-            entry = journal.create_entry(db, user, draft, created_at=item.created_at)
+            seen.add((item.created_at, draft.body))
+            draft = replace(draft, prompt_set=prompt_set_keys.get(draft.prompt_set, draft.prompt_set))
+            entry = journal.create_entry(db, user, draft, created_at=item.created_at, analysis=analysis)
             db.execute("UPDATE entries SET updated_at = ? WHERE id = ?", [item.updated_at, entry.id])
             imported += 1
     return ImportReport(imported, len(incoming) - imported, phrases_added, sets_added)

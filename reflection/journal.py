@@ -228,9 +228,15 @@ def _draft_columns(draft: EntryDraft) -> dict:
     }
 
 
-def create_entry(db: Database, user: User, draft: EntryDraft, *, created_at: str | None = None) -> Entry:
+def create_entry(
+    db: Database, user: User, draft: EntryDraft, *, created_at: str | None = None,
+    analysis: language.Analysis | None = None,
+) -> Entry:
+    """Save a new entry with its analysis: `analysis` when the caller already checked the cleaned text
+    (bulk imports analyse before taking the write lock), otherwise the checker runs here."""
     draft = clean_draft(draft)
-    analysis = language.analyse(draft.body, allowed_phrases(db, user))
+    if analysis is None:
+        analysis = language.analyse(draft.body, allowed_phrases(db, user))
     now = created_at or utc_now()
     columns = {
         "author_id": user.id,

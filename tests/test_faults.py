@@ -59,15 +59,12 @@ def write_entries(db_path: str, user_id: int, worker: int, count: int, analysis,
     """Child process: wait for every writer, then save `count` tagged entries through create_entry.
 
     With `analysis` given, the checker is skipped and that (real, precomputed) analysis is stored
-    instead: `journal.create_entry` has no parameter for it, so the module's `analyse` is replaced
-    in this process. Without it, the live spaCy checker runs for every entry.
+    with every entry, as bulk imports do. Without it, the live spaCy checker runs for every entry.
     """
     connection = database.connect(db_path)
     user = accounts.get_user(connection, user_id)
     if analysis is None:
         journal.language.analyse("Warm-up, so the model has loaded before the race starts.")
-    else:
-        journal.language.analyse = lambda text, allowed_phrases=(): analysis
     start.wait(timeout=300)
     saved, errors = [], []
     for number in range(count):
@@ -77,7 +74,7 @@ def write_entries(db_path: str, user_id: int, worker: int, count: int, analysis,
             tags=[f"writer-{worker}", "load"],
         )
         try:
-            saved.append(journal.create_entry(connection, user, draft).id)
+            saved.append(journal.create_entry(connection, user, draft, analysis=analysis).id)
         except Exception as error:  # reported to the parent, which fails the test with it
             errors.append(f"{type(error).__name__}: {error}")
     results.put((worker, saved, errors))
