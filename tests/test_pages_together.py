@@ -152,3 +152,13 @@ def test_an_admin_creates_a_group_and_picks_its_facilitator(app_test, db, make_u
     assert not at.exception, at.exception
     [group] = groups.list_groups(db, facilitator)
     assert group.name == "Maths PLC" and group.is_facilitator
+
+
+def test_names_the_detector_missed_can_be_hidden_by_hand(app_test, db, make_user):
+    teacher, coach = make_user("teacher"), make_user("coach")
+    entry = journal.create_entry(db, teacher, journal.EntryDraft(body="Hope asked for the easier version again."))
+    at = open_page(app_test, teacher, COACHING)
+    at.text_input(key=f"coaching_extra_names_{entry.id}").input("Hope").run()
+    click(at, "coaching_share_submit")
+    [share] = sharing.list_received_shares(db, coach)
+    assert share.body == "H. asked for the easier version again."

@@ -125,11 +125,18 @@ def my_shares() -> None:
 def name_replacements(entry_id: int) -> dict[str, str] | None:
     """The teacher's choice for each person name; None while a choice is incomplete (shown as a warning)."""
     names = sharing.names_in_entry(db, user, entry_id)
+    missed = st.text_input(
+        "Other names to hide (comma separated)", key=f"coaching_extra_names_{entry_id}",
+        help="Name detection can miss names that are also ordinary words. Names typed here become initials.",
+    )
+    extra = [name for name in (part.strip() for part in missed.split(",")) if name and name not in names]
+    replacements = {name: sharing.replacement_for(name, "initials") for name in extra}
     if not names:
-        st.caption("No person names found in this entry.")
-        return {}
+        if not extra:
+            st.caption("No person names found in this entry.")
+        return replacements
     st.markdown("**Names in this entry.** Choose how each appears in the shared copy; your entry is not changed.")
-    replacements, problems = {}, []
+    problems = []
     for index, name in enumerate(names):
         name_col, choice_col, pseudonym_col = st.columns([2, 3, 2])
         name_col.markdown(ui.escape(name))
