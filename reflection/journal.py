@@ -182,14 +182,20 @@ def own_allowed_phrases(db: Database, user: User) -> list[str]:
     return [row[0] for row in db.execute("SELECT phrase FROM allowed_phrases WHERE user_id = ? ORDER BY phrase", [user.id])]
 
 
-def allow_phrase(db: Database, user: User, phrase: str) -> bool:
-    """Stop flagging `phrase` for this user; False when it was already allowed."""
+def allow_phrase(db: Database, user: User, phrase: str, *, group_id: int | None = None) -> bool:
+    """Stop flagging `phrase` for this user, or for every member of a group they facilitate.
+
+    Returns False when it was already allowed.
+    """
     phrase = " ".join(clean_text(phrase).split())
     if not phrase:
         raise InvalidInput("There is no phrase to allow.")
+    if group_id is not None:
+        group = next(iter(db.query("SELECT * FROM groups WHERE id = ?", [group_id])), None)
+        access.require(db, user, "manage", "group", group)
     cursor = db.execute(
-        "INSERT OR IGNORE INTO allowed_phrases (user_id, phrase, created_at) VALUES (?, ?, ?)",
-        [user.id, phrase, utc_now()],
+        "INSERT OR IGNORE INTO allowed_phrases (user_id, group_id, phrase, created_at) VALUES (?, ?, ?, ?)",
+        [None if group_id is not None else user.id, group_id, phrase, utc_now()],
     )
     return cursor.rowcount == 1
 

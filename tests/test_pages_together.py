@@ -3,6 +3,7 @@
 import pytest
 
 from reflection import groups, journal, prompts, sharing
+from reflection.errors import AccessDenied
 
 DEBRIEFS = "views/debriefs.py"
 COACHING = "views/coaching.py"
@@ -162,3 +163,24 @@ def test_names_the_detector_missed_can_be_hidden_by_hand(app_test, db, make_user
     click(at, "coaching_share_submit")
     [share] = sharing.list_received_shares(db, coach)
     assert share.body == "H. asked for the easier version again."
+
+
+def test_a_facilitator_allows_a_flagged_phrase_for_the_whole_group(app_test, db, plc, make_user):
+    group, facilitator, member = plc
+    outsider = make_user()
+    debrief = groups.start_debrief(db, facilitator, group.id, prompts.load_library().get("four_as"), "Reading", member.id)
+    note = groups.add_note(db, member, debrief.id, 0, "The struggling readers chose their own books.")
+    [flag] = note.analysis.flags
+    at = open_page(app_test, facilitator, DEBRIEFS)
+    click(at, f"debriefs_open_{debrief.id}")
+    click(at, f"debriefs_note_{note.id}_allow_{flag.start}")
+    assert "allowed for everyone in the group" in shown(at)
+    assert flag.text in journal.allowed_phrases(db, member)
+    assert flag.text not in journal.allowed_phrases(db, outsider)
+    later = groups.add_note(db, member, debrief.id, 0, "The struggling readers chose their own books again.")
+    assert later.analysis.flags == []
+    with pytest.raises(AccessDenied):
+        journal.allow_phrase(db, member, "low group", group_id=group.id)  # members cannot
+    member_view = click(open_page(app_test, member, DEBRIEFS), f"debriefs_open_{debrief.id}")
+    assert "struggling readers chose their own books" in shown(member_view)
+    assert not [b for b in member_view.button if b.key and "_allow_" in b.key]

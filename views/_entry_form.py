@@ -107,15 +107,24 @@ def describe_flag(flag: language.Flag) -> None:
         st.markdown(f"Ask yourself: *{ui.escape(flag.question)}*")
 
 
-def show_stored_flags(text: str, analysis: language.Analysis | None, heading: str = "Language check") -> None:
-    """Flags saved with a text (an entry, or a shared copy), read-only."""
+def show_stored_flags(text: str, analysis: language.Analysis | None, heading: str = "Language check",
+                      *, say_when_clean: bool = True, on_allow=None, key_prefix: str = "") -> None:
+    """Flags saved with a text (an entry, a shared copy, a debrief note), read-only.
+
+    `on_allow(phrase)`, when given, adds an "allow for the group" button under each flag, keyed by
+    `key_prefix` so the buttons keep their identity across reruns.
+    """
     if analysis is None:
         return
     flags = analysis.flags
     if not flags:
-        st.caption(f"{heading}: nothing flagged.")
+        if say_when_clean:
+            st.caption(f"{heading}: nothing flagged.")
         return
     with st.expander(f"{heading}: {len(flags)} phrase{'s' if len(flags) != 1 else ''} to reconsider"):
         st.html(highlighted_html(text, flags))
         for flag in flags:
             describe_flag(flag)
+            if on_allow is not None:
+                st.button("Allow this phrase for the group", key=f"{key_prefix}_allow_{flag.start}",
+                          on_click=on_allow, args=(flag.text,))

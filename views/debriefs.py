@@ -8,7 +8,7 @@ import streamlit as st
 
 from views import _common as ui
 from views import _entry_form as entry_form
-from reflection import groups
+from reflection import groups, journal
 from reflection.errors import ReflectionError
 
 user = ui.require_user()
@@ -151,7 +151,7 @@ def export_button(debrief: groups.Debrief, where, key: str) -> None:
     )
 
 
-def show_note(note: groups.Note, debrief: groups.Debrief) -> None:
+def show_note(note: groups.Note, debrief: groups.Debrief, group: groups.Group) -> None:
     with st.container(border=True):
         editing_key = f"debriefs_note_edit_{note.id}"
         if st.session_state.get("debriefs_editing") == note.id:
@@ -169,12 +169,13 @@ def show_note(note: groups.Note, debrief: groups.Debrief) -> None:
                               on_click=lambda: st.session_state.pop("debriefs_editing", None))
             return
         st.markdown(f"{ui.escape(note.body)}  \n*— {ui.escape(note.author_name)}*")
-        flags = note.analysis.flags if note.analysis else []
-        if flags:
-            with st.expander(f"Language check: {len(flags)} phrase{'s' if len(flags) != 1 else ''} to reconsider"):
-                st.html(entry_form.highlighted_html(note.body, flags))
-                for flag in flags:
-                    entry_form.describe_flag(flag)
+        allow_for_group = None
+        if debrief.is_open and group.is_facilitator:
+            def allow_for_group(phrase: str) -> None:
+                act(lambda: journal.allow_phrase(db, user, phrase, group_id=group.id),
+                    f"“{phrase}” is now allowed for everyone in the group.")
+        entry_form.show_stored_flags(note.body, note.analysis, say_when_clean=False,
+                                     on_allow=allow_for_group, key_prefix=f"debriefs_note_{note.id}")
         if debrief.is_open and groups.may(db, user, "edit", "note", note):
             edit_col, delete_col, _ = st.columns([1, 1, 4])
             edit_col.button("Edit", key=f"debriefs_note_editbtn_{note.id}",
@@ -218,12 +219,12 @@ def facilitator_controls(debrief: groups.Debrief) -> None:
                                          "Debrief closed. It is read-only now; action items can still be ticked."))
 
 
-def notes_section(debrief: groups.Debrief) -> None:
+def notes_section(debrief: groups.Debrief, group: groups.Group) -> None:
     notes = groups.list_notes(db, user, debrief.id)
     if debrief.is_open:
         st.markdown("**Notes for this step**")
         for note in (n for n in notes if n.step_index == debrief.current_step):
-            show_note(note, debrief)
+            show_note(note, debrief, group)
         st.text_area("Add a note", key="debriefs_note_body", placeholder="Everyone in the group can read notes.")
         st.button("Add note", key="debriefs_add_note",
                   on_click=act, args=(lambda: groups.add_note(db, user, debrief.id, debrief.current_step,
@@ -234,13 +235,13 @@ def notes_section(debrief: groups.Debrief) -> None:
             with st.expander(f"Notes from other steps ({len(earlier)})"):
                 for note in earlier:
                     st.caption(ui.escape(debrief.steps[note.step_index].title))
-                    show_note(note, debrief)
+                    show_note(note, debrief, group)
         return
     for index, step in enumerate(debrief.steps):
         step_notes = [n for n in notes if n.step_index == index]
         st.markdown(f"**{index + 1}. {ui.escape(step.title)}**" + ("" if step_notes else " · no notes"))
         for note in step_notes:
-            show_note(note, debrief)
+            show_note(note, debrief, group)
 
 
 def action_items_section(debrief: groups.Debrief, members: list[groups.Member]) -> None:
@@ -292,7 +293,7 @@ def run_debrief(debrief: groups.Debrief, group: groups.Group, members: list[grou
             facilitator_controls(debrief)
     else:
         export_button(debrief, st, key="debriefs_export")
-    notes_section(debrief)
+    notes_section(debrief, group)
     action_items_section(debrief, members)
 
 
