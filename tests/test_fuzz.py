@@ -96,17 +96,10 @@ def test_a_flag_found_after_any_prefix_sits_on_the_same_words(noise, sentence):
             assert (flag.rule_id, flag.start - shift, flag.text) in expected
 
 
-PARENTS_SPAN_DEFECT = pytest.mark.xfail(
-    strict=True,
-    reason="checker defect: at the very start of a text, the family_community span takes in the leading "
-    "whitespace ('\\n\\nParents do not care'), so Apply rewrite drops the blank lines and lowercases",
-)
-
-
 @pytest.mark.parametrize("leading", ["\n\n", "  ", "\t", "\r\n \u00a0"], ids=["blank-lines", "spaces", "tab", "mixed"])
 @pytest.mark.parametrize(
     "sentence",
-    [pytest.param(s, marks=PARENTS_SPAN_DEFECT) if s.startswith("Parents") else s for s in DEFICIT_SENTENCES],
+    DEFICIT_SENTENCES,
 )
 def test_a_flag_never_takes_in_surrounding_whitespace(leading, sentence):
     text = leading + sentence

@@ -4,6 +4,7 @@ and whether the words are about a person other than the writer."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from bisect import bisect_right
 
 from spacy.tokens import Token
@@ -12,6 +13,7 @@ from spacy.tokens import Token
 # scan in ``_single_quoted`` because the same character is also an apostrophe ("can't", "kids'").
 _DOUBLE_QUOTATION = re.compile(r'"[^"\n]*"|“[^”\n]*”')
 _SINGLE_MARKS = "'‘’"
+QUOTE_MARKS = "\"“”" + _SINGLE_MARKS  # a text without any of these has no quoted passage
 _CLOSING_AFTER = ".,!?…;:"  # a closing single quote may follow a word or sentence punctuation
 _MAX_QUOTE = 200  # characters; an unpaired opener does not swallow the rest of the entry
 
@@ -232,4 +234,112 @@ def reported_from_someone_else(token: Token) -> bool:
             subject = _subject_of(ancestor)
             return subject is not None and subject.lower_ not in FIRST_PERSON
         child = ancestor
+    return False
+
+
+# --- a named group as the target of a judgement ------------------------------------------------
+
+_DISTANCING = frozenset({"those", "these", "them"})
+# Verbs that are no deficit when denied: "they never miss a day", "they don't hesitate to help".
+_FINE_WHEN_DENIED = frozenset({"miss", "hesitate", "stop", "quit", "mind", "doubt", "forget", "complain",
+                               "fail", "lose", "give", "disappoint", "waste", "skip", "shy", "back"})
+# "the X kids stick together", "keep to themselves": the group is said to keep apart.
+_KEEPING_APART = frozenset({"stick", "sit", "keep", "stay", "hang", "clump", "cluster", "huddle", "segregate"})
+# "the X boys need a firmer hand": control asked for because of who they are.
+_CONTROL_NOUNS = frozenset({"hand", "discipline", "control", "policing", "watching", "supervision"})
+# Qualities whose denial is a deficit claim: "the Somali boys aren't interested".
+_WANTED = frozenset({"interested", "motivated", "engaged", "respectful", "ready", "capable", "able", "prepared",
+                     "invested", "involved", "serious", "teachable", "reachable", "willing", "mature", "bright",
+                     "smart", "responsible", "polite", "interest", "welcome"})
+_HABITUAL = frozenset({"always", "constantly", "forever", "typically", "usually", "generally"})
+
+
+@dataclass(frozen=True)
+class JudgementWords:
+    """Word lists (lower case) that make a claim about a named group a deficit claim."""
+
+    traits: frozenset[str]  # "lazy", "behind", "rude" (predicates)
+    verbs: frozenset[str]  # lemmas: "struggle", "refuse", "misbehave"
+    always_verbs: frozenset[str]  # lemmas that are a deficit with "always": "complain", "forget"
+
+
+def is_judged_group(noun: Token, words: JudgementWords) -> bool:
+    """'those Hispanic kids', 'the refugee kids don't try', 'the Arab boys are rude', 'one of the
+    Somali girls, they don't participate': the named group is set apart or judged, not just named
+    ('the Somali girls ran the assembly', 'our Vietnamese families hosted the festival')."""
+    if any(child.lower_ in _DISTANCING and child.dep_ in {"det", "predet", "nmod", "amod"} for child in noun.children):
+        return True
+    holder = noun
+    for _ in range(_MAX_CLIMB):
+        if holder.dep_ == "conj" and holder.head.pos_ in {"NOUN", "PROPN", "PRON", "NUM"}:
+            holder = holder.head
+        elif holder.dep_ == "pobj" and holder.head.lower_ == "of" and (
+            holder.head.head.lower_ in _QUANTIFIERS or holder.head.head.pos_ in {"NUM", "PRON"}
+        ):
+            holder = holder.head.head  # "most of the Hispanic kids", "one of the Somali girls"
+        else:
+            break
+    for predicate in _predicates_of(holder):
+        if _is_deficit_predicate(predicate, words):
+            return True
+    # "She's one of the Somali girls, they don't participate": "they" picks the group up again.
+    sentence_end = noun.sent.end
+    for token in noun.doc[noun.i + 1 : sentence_end]:
+        if token.lower_ == "they" and token.dep_ in {"nsubj", "nsubjpass"} and any(
+            _is_deficit_predicate(p, words) for p in _predicates_of(token)
+        ):
+            return True
+    return False
+
+
+def _predicates_of(holder: Token) -> list[Token]:
+    """The verbs (or copulas) saying something about ``holder``, with the ones conjoined to them."""
+    if holder.dep_ in {"nsubj", "nsubjpass"}:
+        verb = holder.head
+    elif holder.dep_ == "dobj" and any(c.dep_ in {"xcomp", "ccomp"} and c.i > holder.i for c in holder.head.children):
+        # "I can't get the Hispanic kids to sit down"
+        return [c for c in holder.head.children if c.dep_ in {"xcomp", "ccomp"} and c.i > holder.i]
+    else:
+        return []
+    verbs = [verb]
+    for _ in range(_MAX_CLIMB):
+        # "keep to themselves and don't try": a conjoined verb without a subject of its own
+        more = [c for c in verbs[-1].children if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} and _subject_of(c) is None]
+        if not more:
+            break
+        verbs.append(more[0])
+    return verbs
+
+
+def _is_deficit_predicate(verb: Token, words: JudgementWords) -> bool:
+    lemma = verb.lemma_.lower()
+    children = list(verb.children)
+    denied = any(c.dep_ == "neg" for c in children)
+    complements = [c for c in children if c.dep_ in {"acomp", "attr", "oprd"}]
+    complements += [g for c in complements for g in c.children if g.dep_ == "conj"]
+    if complements:
+        judged = any(c.lower_ in words.traits or c.lemma_.lower() in words.traits for c in complements)
+        # "are behind" / "aren't interested" / but "aren't lazy"
+        return judged != denied if judged else denied and any(c.lemma_.lower() in _WANTED for c in complements)
+    if any(c.dep_ == "advmod" and c.lower_ in words.traits for c in children):
+        return not denied  # "are always behind"
+    if denied:
+        particle = next((c.lower_ for c in children if c.dep_ == "prt"), "")
+        return lemma not in _FINE_WHEN_DENIED and particle != "up"
+    if lemma in words.verbs:
+        return True
+    if lemma in words.always_verbs and any(c.lower_ in _HABITUAL for c in children):
+        return True
+    if lemma in _KEEPING_APART and any(
+        c.lower_ == "together" or (c.dep_ == "prep" and any(g.lower_ == "themselves" for g in c.children))
+        for c in children
+    ):
+        return True
+    for child in children:
+        if child.dep_ != "dobj":
+            continue
+        if any(g.lower_ in {"no", "zero"} for g in child.children):
+            return True  # "have no manners", "show no respect"
+        if lemma == "need" and child.lemma_.lower() in _CONTROL_NOUNS:
+            return True
     return False

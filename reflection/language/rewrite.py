@@ -7,6 +7,7 @@ grammar of the sentence it goes back into:
 - ``{subject}``  the flagged words up to and including that noun ("These kids" -> "These students")
 - ``{rest}``     the flagged words after the modal or negation ("can't sit still" -> "sit still")
 - ``{lead}``, ``{last}``  the flagged words but the last one, and the last one ("came from" | "nothing")
+- ``{verb}``     the flagged words up to and including the first verb ("all act", "All of them behave")
 - ``{be}``, ``{have}``, ``{do}``  agree with that noun in number and with the flagged verb in tense
 - ``{plural|singular}``  picks the form that agrees with the noun ("{receive|receives}")
 
@@ -56,6 +57,8 @@ def is_plural(token: Token | None) -> bool:
 
 def _is_past(span: Span) -> bool:
     verbs = [t for t in span if t.pos_ in {"AUX", "VERB"}] or [span.root.head]
+    # "are never involved": the participle's Tense=Past says nothing about when; the finite verb does.
+    verbs = [t for t in verbs if "Part" not in t.morph.get("VerbForm")] or verbs
     # "could" carries no Tense in the tagger's morphology, but "couldn't focus" is past.
     return any("Past" in verb.morph.get("Tense") or verb.lower_ == "could" for verb in verbs)
 
@@ -72,7 +75,7 @@ def render(template: str, span: Span, target: Token | None) -> str:
     """Fill ``template`` for ``span``; ``target`` is the person the flagged words describe."""
     plural = is_plural(target)
     noun = _noun(target, plural)
-    past = _is_past(span)
+    tense: list[bool] = []  # worked out on first use: most templates have no verb to agree
     first_person = target is not None and target.lower_ in {"i", "me"}
 
     def fill(match: re.Match[str]) -> str:
@@ -90,8 +93,13 @@ def render(template: str, span: Span, target: Token | None) -> str:
             return span[:-1].text
         if name == "last":
             return span[-1].text
+        if name == "verb":
+            verb = next((t for t in span if t.pos_ in {"VERB", "AUX"}), span[-1])
+            return span.doc[span.start : verb.i + 1].text
         if name in _VERB_FORMS:
-            forms = _VERB_FORMS[name]["past" if past else "present"]
+            if not tense:
+                tense.append(_is_past(span))
+            forms = _VERB_FORMS[name]["past" if tense[0] else "present"]
             return forms[2] if first_person else forms[0] if plural else forms[1]
         raise ValueError(f"unknown placeholder {{{name}}} in suggestion template {template!r}")
 

@@ -43,10 +43,10 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 
 # Bump when the matching or rewriting code changes in a way that alters results.
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 
 # Placeholders a suggestion template may use besides "{plural|singular}" (see rewrite.py).
-TEMPLATE_PLACEHOLDERS = ("noun", "subject", "rest", "lead", "last", "be", "have", "do")
+TEMPLATE_PLACEHOLDERS = ("noun", "subject", "rest", "lead", "last", "verb", "be", "have", "do")
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _TEXT_FIELDS = ("id", "explanation", "source", "question", "suggestion")
@@ -88,6 +88,10 @@ class Rule:
     only_denied: bool = False
     # Skip a verb used with a direct object, in its other sense ("checked out Chromebooks").
     unless_object: bool = False
+    # Naming a group is not a judgement ("the Somali girls ran the assembly"): fire only when the
+    # group is set apart ("those Hispanic kids") or is what a deficit claim is about ("the refugee
+    # kids don't try", "the Arab boys are rude"); see context.is_judged_group.
+    only_judged: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,7 +182,7 @@ def _parse_rule(raw: Any, index: int, category: str, path: Path, vocabulary) -> 
     if not patterns and not phrases:
         raise _fail(path, where, "needs 'patterns' or 'phrases'")
     for field in ("about_person", "include_subject", "negatable", "unless_specified", "unless_situational",
-                  "only_denied", "unless_object"):
+                  "only_denied", "unless_object", "only_judged"):
         if not isinstance(raw.get(field, False), bool):
             raise _fail(path, f"{where}, field {field!r}", "must be true or false")
     attributive = raw.get("suggestion_attributive")
@@ -190,7 +194,7 @@ def _parse_rule(raw: Any, index: int, category: str, path: Path, vocabulary) -> 
                 raise _fail(path, f"{where}, field {field!r}", f"unknown placeholder {{{placeholder}}}")
     known = {*_TEXT_FIELDS, "category", "alternatives", "patterns", "phrases", "about_person",
              "include_subject", "suggestion_attributive", "negatable", "unless_specified",
-             "unless_situational", "only_denied", "unless_object"}
+             "unless_situational", "only_denied", "unless_object", "only_judged"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise _fail(path, where, f"unknown field(s) {', '.join(unknown)}")
@@ -215,6 +219,7 @@ def _parse_rule(raw: Any, index: int, category: str, path: Path, vocabulary) -> 
         unless_situational=raw.get("unless_situational", False),
         only_denied=raw.get("only_denied", False),
         unless_object=raw.get("unless_object", False),
+        only_judged=raw.get("only_judged", False),
     )
 
 

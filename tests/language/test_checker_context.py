@@ -66,6 +66,28 @@ MUST_NOT_FLAG = [
     "I don't think I have it in me to grade tonight.",
     "He will never be late again now that the bus route changed.",
     "Kids like Ava ask amazing questions.",
+    # naming a national or ethnic group is not othering (othering.origin_group needs a judgement)
+    "The Somali girls ran the assembly.",
+    "The Hispanic students organised the food drive.",
+    "Our Vietnamese families hosted the festival.",
+    "Our Somali families organized the potluck for the whole school.",
+    "The Haitian kids taught us a song in Kreyol.",
+    "The Arab students never miss a day.",
+    "The Mexican families don't hesitate to volunteer.",
+    "The Black boys aren't lazy.",
+    "I met with the Hispanic parents after school.",
+    "The refugee families shared stories about their journeys.",
+    "The Somali boys never give up on hard problems.",
+    "My Vietnamese students are fluent in two languages.",
+    "The Hispanic kids and the Somali girls led the discussion.",
+    "The Muslim girls aren't afraid to speak up.",
+    "The immigrant kids are thriving.",
+    "The Nigerian students won the debate.",
+    # a group that cannot be judged: things, not people
+    "The markers were the bad ones.",
+    "The worksheets all look the same.",
+    "Her parents are involved.",
+    "Her parents are not absent.",
 ]
 
 MUST_FLAG = [
@@ -76,6 +98,23 @@ MUST_FLAG = [
     ("I don't think he has it in him to pass.", "has it in him"),  # a denied ability
     ("Not everyone is cut out for algebra.", "is cut out"),  # a negated subject
     ("Deshawn will never read on grade level.", "will never read"),  # a name the tagger calls ADJ
+    # a named group set apart by "those/these" or held by a deficit claim
+    ("Those Hispanic kids were in the hallway again.", "Those Hispanic kids"),
+    ("The Mexican kids stick together no matter where I seat them.", "The Mexican kids"),
+    ("The Arab boys don't listen to female teachers.", "The Arab boys"),
+    ("She's one of the Somali girls, they don't participate.", "the Somali girls"),
+    ("Most of the Haitian kids are behind in reading.", "the Haitian kids"),
+    ("The Black girls are a handful.", "The Black girls"),
+    ("The Muslim girls aren't interested in sports.", "The Muslim girls"),
+    ("The black boys in my room need a firmer hand.", "The black boys"),
+    # family + never/not involved, "they all act the same", "the X ones"
+    ("Their parents are never involved.", "parents are never involved"),
+    ("Her parents are never around.", "parents are never around"),
+    ("His mom is not really engaged.", "mom is not really engaged"),
+    ("All of them behave the same.", "All of them behave the same"),
+    ("These kids all think the same.", "all think the same"),
+    ("He is one of the difficult ones.", "the difficult ones"),
+    ("These are the lazy ones.", "the lazy ones"),
 ]
 
 
@@ -103,3 +142,48 @@ def test_single_quotes_pair_at_word_edges():
 
     text = "I said 'these kids can't focus' and the kids' books 'were' fine."
     assert [text[a:b] for a, b in quoted_ranges(text)] == ["'these kids can't focus'", "'were'"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "🙂 👩🏽‍🏫\n\nThese kids are lazy and never do homework.",
+        "🙂 👩🏽‍🏫\nThese kids are lazy and never do homework.",
+        "🇺🇦 🙂\n\nThese kids are lazy and never do homework.",
+        "Notes:\n- These kids are lazy and never do homework.",
+    ],
+)
+def test_a_sentence_after_emoji_or_a_line_break_is_checked(nlp, text):
+    # The parser ran a line of emoji into the next paragraph and took an emoji for the subject.
+    assert [f.text for f in analyse(text).flags] == ["lazy", "never do"]
+
+
+def test_a_list_item_is_its_own_sentence(nlp):
+    flags = analyse("Notes:\n- these kids are lazy\n- parents do not care").flags
+    assert [f.text for f in flags] == ["lazy", "parents do not care"]
+
+
+def test_a_wrapped_line_stays_one_sentence(nlp):
+    doc = nlp("I was tired\ntoday and the kids were great.")
+    assert len(list(doc.sents)) == 1
+
+
+@pytest.mark.parametrize("leading", ["\n\n", "  ", "\t", "\r\n \u00a0"])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Parents do not care about homework.",
+        "These kids can't focus.",
+        "Their parents are never involved.",
+        "The Hispanic kids won't mix.",
+        "They all act the same way in the hallway.",
+        "My low kids need more time.",
+    ],
+)
+def test_no_flag_starts_or_ends_with_whitespace(nlp, leading, sentence):
+    text = leading + sentence + "\n\n"
+    flags = analyse(text).flags
+    assert flags
+    for flag in flags:
+        assert flag.text == flag.text.strip()
+        assert text[flag.start : flag.end] == flag.text
