@@ -6,6 +6,7 @@ re-parse text. Entries analysed by an older rules version are brought up to date
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -448,26 +449,24 @@ def reanalyse_stale_entries(db: Database, progress: Callable[[int, int], None] |
     """Re-run the checker over every entry analysed by older rules, in batches through nlp.pipe.
 
     Each batch is written in one transaction, so an interrupted run keeps what it finished and can resume.
+    Rows come ordered by author so each author's allowed phrases apply to one run of nlp.pipe.
     """
     total = count_stale_entries(db)
     done = 0
-    phrases_by_author: dict[int, list[str]] = {}
     while True:
         rows = db.execute(
-            "SELECT id, author_id, body FROM entries WHERE rules_version IS NULL OR rules_version != ? LIMIT ?",
+            "SELECT id, author_id, body FROM entries WHERE rules_version IS NULL OR rules_version != ? "
+            "ORDER BY author_id LIMIT ?",
             [language.RULES_VERSION, batch_size],
         ).fetchall()
         if not rows:
             return done
-        for author_id in {row[1] for row in rows} - phrases_by_author.keys():
-            phrases_by_author[author_id] = allowed_phrases(db, User(author_id, "", "", "teacher"))
-        analyses = language.analyse_many(row[2] for row in rows)
         updates = []
-        for (entry_id, author_id, _), analysis in zip(rows, analyses):
-            allowed = {phrase.lower() for phrase in phrases_by_author[author_id]}
-            if allowed:
-                analysis.flags = [flag for flag in analysis.flags if flag.text.lower() not in allowed]
-            updates.append((entry_id, _analysis_columns(analysis)))
+        for author_id, author_rows in itertools.groupby(rows, key=lambda row: row[1]):
+            author_rows = list(author_rows)
+            phrases = allowed_phrases(db, User(author_id, "", "", "teacher"))
+            analyses = language.analyse_many((row[2] for row in author_rows), allowed_phrases=phrases)
+            updates.extend((row[0], _analysis_columns(analysis)) for row, analysis in zip(author_rows, analyses))
         with writing(db):
             for entry_id, columns in updates:
                 db["entries"].update(entry_id, columns)

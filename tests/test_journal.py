@@ -164,3 +164,15 @@ def test_allowing_a_phrase_twice_keeps_one_row(db, make_user):
     journal.allow_phrase(db, user, "low group")
     journal.allow_phrase(db, user, "Low  Group")
     assert journal.own_allowed_phrases(db, user) == ["low group"]
+
+
+def test_reanalysis_keeps_each_authors_allowed_phrases(db, make_user):
+    allows, other = make_user(), make_user()
+    text = "These kids are lazy."
+    phrase = write(db, allows, text).analysis.flags[0].text
+    journal.allow_phrase(db, allows, phrase.upper())
+    mine, theirs = write(db, allows, text), write(db, other, text)
+    db.execute("UPDATE entries SET rules_version = 'old'")
+    journal.reanalyse_stale_entries(db, batch_size=2)
+    assert journal.get_entry(db, allows, mine.id).flag_count == 0
+    assert journal.get_entry(db, other, theirs.id).flag_count >= 1

@@ -53,13 +53,15 @@ def analyse(text: str, allowed_phrases: Iterable[str] = ()) -> Analysis:
 def analyse_many(
     texts: Iterable[str],
     *,
+    allowed_phrases: Iterable[str] = (),
     batch_size: int = 64,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[Analysis]:
     """``analyse`` for many texts through ``nlp.pipe``; ``progress(done)`` after each batch."""
+    allowed = frozenset(_normalise(p) for p in allowed_phrases)
     done = 0
     for doc, text in load_nlp().pipe(((_for_parsing(t), t) for t in texts), as_tuples=True, batch_size=batch_size):
-        yield _analysis(text, doc if text.strip() else None, frozenset())
+        yield _analysis(text, doc if text.strip() else None, allowed)
         done += 1
         if progress is not None and done % batch_size == 0:
             progress(done)
