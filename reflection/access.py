@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable
 
 from sqlite_utils import Database
 
+from .db import one_row
 from .errors import AccessDenied
 
 if TYPE_CHECKING:
@@ -95,8 +96,7 @@ def _share(db: Database, user: User, action: str, share: dict) -> bool:
 
 
 def _share_of(db: Database, share_id: int) -> dict | None:
-    rows = list(db.query("SELECT * FROM shares WHERE id = ?", [share_id]))
-    return rows[0] if rows else None
+    return one_row(db, "SELECT * FROM shares WHERE id = ?", [share_id])
 
 
 def _comment(db: Database, user: User, action: str, comment: dict) -> bool:

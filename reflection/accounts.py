@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
 from . import access
-from .db import utc_now, writing
+from .db import one_row, utc_now, writing
 from .errors import AccessDenied, InvalidInput, SignInFailed, SignInThrottled
 
 ROLES = ("teacher", "coach", "admin")
@@ -129,13 +129,13 @@ def create_user(
 
 
 def get_user(db: Database, user_id: int) -> User | None:
-    rows = list(db.query("SELECT * FROM users WHERE id = ?", [user_id]))
-    return _user_from_row(rows[0]) if rows else None
+    row = one_row(db, "SELECT * FROM users WHERE id = ?", [user_id])
+    return _user_from_row(row) if row else None
 
 
 def find_user(db: Database, username: str) -> User | None:
-    rows = list(db.query("SELECT * FROM users WHERE username = ?", [(username or "").strip()]))
-    return _user_from_row(rows[0]) if rows else None
+    row = one_row(db, "SELECT * FROM users WHERE username = ?", [(username or "").strip()])
+    return _user_from_row(row) if row else None
 
 
 def list_users(db: Database, role: str | None = None) -> list[User]:
@@ -165,8 +165,7 @@ def authenticate(db: Database, username: str, password: str) -> User:
         locked_until = datetime.fromisoformat(failure[1])
         if locked_until > _now():
             raise SignInThrottled(int((locked_until - _now()).total_seconds()) + 1)
-    rows = list(db.query("SELECT * FROM users WHERE username = ?", [username]))
-    row = rows[0] if rows else None
+    row = one_row(db, "SELECT * FROM users WHERE username = ?", [username])
     try:
         _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password or "")
         verified = row is not None and bool(row["active"])

@@ -361,6 +361,11 @@ def _search_index_sql() -> list[str]:
     ]
 
 
+def one_row(db: Database, sql: str, params: list) -> dict | None:
+    """The first row of a query as a dict, or None when it matches nothing."""
+    return next(iter(db.query(sql, params)), None)
+
+
 def backup(db: Database, destination: str | Path) -> Path:
     """Copy the live database with SQLite's online backup API (safe while others write)."""
     destination = Path(destination)

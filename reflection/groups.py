@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from . import access, accounts, journal, language, prompts
 from .accounts import User
-from .db import utc_now, writing
+from .db import one_row, utc_now, writing
 from .errors import InvalidInput
 
 MAX_GROUP_NAME_CHARS = 80
@@ -122,11 +122,6 @@ class ActionItem:
     created_by: int | None
 
 
-def _one(db: Database, sql: str, params: list) -> dict | None:
-    rows = list(db.query(sql, params))
-    return rows[0] if rows else None
-
-
 def _single_line(text: str, what: str, limit: int) -> str:
     text = " ".join(journal.clean_text(text).split())
     if not text:
@@ -155,7 +150,7 @@ def _group_from_row(db: Database, user: User, row: dict) -> Group:
 
 
 def _group_row(db: Database, user: User, group_id: int, action: str) -> dict:
-    row = _one(db, "SELECT * FROM groups WHERE id = ?", [group_id])
+    row = one_row(db, "SELECT * FROM groups WHERE id = ?", [group_id])
     access.require(db, user, action, "group", row)
     return row
 
@@ -352,7 +347,7 @@ def _debrief_from_row(row: dict) -> Debrief:
 
 
 def _debrief_row(db: Database, user: User, debrief_id: int, action: str) -> dict:
-    row = _one(db, f"{_DEBRIEF_SELECT} WHERE debriefs.id = ?", [debrief_id])
+    row = one_row(db, f"{_DEBRIEF_SELECT} WHERE debriefs.id = ?", [debrief_id])
     access.require(db, user, action, "debrief", row)
     return row
 
@@ -454,7 +449,7 @@ def _note_from_row(row: dict) -> Note:
 
 
 def _note_row(db: Database, user: User, note_id: int, action: str) -> dict:
-    row = _one(db, f"{_NOTE_SELECT} WHERE debrief_notes.id = ?", [note_id])
+    row = one_row(db, f"{_NOTE_SELECT} WHERE debrief_notes.id = ?", [note_id])
     access.require(db, user, action, "note", row)
     return row
 
@@ -538,7 +533,7 @@ def _action_from_row(row: dict) -> ActionItem:
 
 
 def _action_row(db: Database, user: User, item_id: int, action: str) -> dict:
-    row = _one(db, f"{_ACTION_SELECT} WHERE action_items.id = ?", [item_id])
+    row = one_row(db, f"{_ACTION_SELECT} WHERE action_items.id = ?", [item_id])
     access.require(db, user, action, "action_item", row)
     return row
 

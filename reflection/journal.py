@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from . import access, config, language
 from .accounts import User
-from .db import utc_now, writing
+from .db import one_row, utc_now, writing
 from .errors import InvalidInput
 
 MAX_TITLE_CHARS = 200
@@ -192,8 +192,7 @@ def allow_phrase(db: Database, user: User, phrase: str, *, group_id: int | None 
     if not phrase:
         raise InvalidInput("There is no phrase to allow.")
     if group_id is not None:
-        group = next(iter(db.query("SELECT * FROM groups WHERE id = ?", [group_id])), None)
-        access.require(db, user, "manage", "group", group)
+        access.require(db, user, "manage", "group", one_row(db, "SELECT * FROM groups WHERE id = ?", [group_id]))
     cursor = db.execute(
         "INSERT OR IGNORE INTO allowed_phrases (user_id, group_id, phrase, created_at) VALUES (?, ?, ?, ?)",
         [None if group_id is not None else user.id, group_id, phrase, utc_now()],
@@ -259,11 +258,6 @@ def create_entry(
     return get_entry(db, user, entry_id)
 
 
-def _fetch_row(db: Database, entry_id: int) -> dict | None:
-    rows = list(db.query("SELECT * FROM entries WHERE id = ?", [entry_id]))
-    return rows[0] if rows else None
-
-
 def _tags_by_entry(db: Database, entry_ids: Sequence[int]) -> dict[int, list[str]]:
     tags: dict[int, list[str]] = {entry_id: [] for entry_id in entry_ids}
     if entry_ids:
@@ -303,7 +297,7 @@ def _entries_from_rows(db: Database, rows: list[dict]) -> list[Entry]:
 
 def authorised_entry_row(db: Database, user: User, entry_id: int, action: str) -> dict:
     """The entry's row, once access.py agrees that `user` may do `action` with it."""
-    row = _fetch_row(db, entry_id)
+    row = one_row(db, "SELECT * FROM entries WHERE id = ?", [entry_id])
     access.require(db, user, action, "entry", row)
     return row
 

@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from . import access, prompts
 from .accounts import User
-from .db import utc_now
+from .db import one_row, utc_now
 from .errors import InvalidInput
 
 MAX_SET_CHARS = 20_000
@@ -40,8 +40,7 @@ def add_set(db: Database, user: User, name: str, lines: str, *, description: str
     if not (lines or "").strip():
         raise InvalidInput("Please write at least one prompt, one per line.")
     if group_id is not None:
-        group = next(iter(db.query("SELECT * FROM groups WHERE id = ?", [group_id])), None)
-        access.require(db, user, "create", "group", group)
+        access.require(db, user, "create", "group", one_row(db, "SELECT * FROM groups WHERE id = ?", [group_id]))
     body = prompts.prompt_set_from_lines(name, lines, description=description)
     if len(body) > MAX_SET_CHARS:
         raise InvalidInput(f"A prompt set can be at most {MAX_SET_CHARS:,} characters.")
@@ -79,8 +78,7 @@ def stored_sets(db: Database, user: User) -> list[StoredSet]:
 
 
 def delete_set(db: Database, user: User, set_id: int) -> None:
-    rows = list(db.query("SELECT * FROM prompt_sets WHERE id = ?", [set_id]))
-    access.require(db, user, "delete", "prompt_set", rows[0] if rows else None)
+    access.require(db, user, "delete", "prompt_set", one_row(db, "SELECT * FROM prompt_sets WHERE id = ?", [set_id]))
     db.execute("DELETE FROM prompt_sets WHERE id = ?", [set_id])
 
 

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from . import access, accounts, journal, language
 from .accounts import User, list_coaches
-from .db import utc_now, writing
+from .db import one_row, utc_now, writing
 from .errors import InvalidInput
 
 # Notes in debriefs and comments on shares are both "messages" and follow the same limits.
@@ -129,8 +129,7 @@ def _check_recipient(db: Database, user: User, coach_id: int | None, group_id: i
         if coach_id == user.id:
             raise InvalidInput("You cannot share an entry with yourself; choose another coach or a group.")
         return
-    group = next(iter(db.query("SELECT * FROM groups WHERE id = ?", [group_id])), None)
-    access.require(db, user, "share", "group", group)
+    access.require(db, user, "share", "group", one_row(db, "SELECT * FROM groups WHERE id = ?", [group_id]))
 
 
 def share_entry(
@@ -206,8 +205,7 @@ def _share_from_row(row: dict) -> Share:
 
 
 def _share_row(db: Database, user: User, share_id: int, action: str) -> dict:
-    rows = list(db.query(f"{_SHARE_SELECT} WHERE shares.id = ?", [share_id]))
-    row = rows[0] if rows else None
+    row = one_row(db, f"{_SHARE_SELECT} WHERE shares.id = ?", [share_id])
     access.require(db, user, action, "share", row)
     return row
 
@@ -305,8 +303,7 @@ def list_comments(db: Database, user: User, share_id: int) -> list[Comment]:
 
 
 def _comment_row(db: Database, user: User, comment_id: int, action: str) -> dict:
-    rows = list(db.query(f"{_COMMENT_SELECT} WHERE comments.id = ?", [comment_id]))
-    row = rows[0] if rows else None
+    row = one_row(db, f"{_COMMENT_SELECT} WHERE comments.id = ?", [comment_id])
     access.require(db, user, action, "comment", row)
     return row
 
