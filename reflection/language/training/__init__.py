@@ -1,0 +1,1 @@
+"""Training data and training for the checker's learned components (textcat + spancat)."""
