@@ -110,6 +110,19 @@ def cmd_reanalyse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train_checker(args: argparse.Namespace) -> int:
+    from .language.training import train
+
+    try:
+        manifest = train.train(args.output)
+    except train.FrozenSplitChanged as error:
+        raise ReflectionError(str(error)) from None
+    print(f"Trained the checker's model into {args.output}: thresholds {manifest['thresholds']}, "
+          f"development split {manifest['dev_calibration']}.")
+    print("Measure it with: python bench/checker_quality.py")
+    return 0
+
+
 def cmd_check(argv: list[str]) -> int:
     from .language import cli
 
@@ -148,6 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     reanalyse = commands.add_parser("reanalyse", help="re-check entries analysed with older language rules")
     reanalyse.set_defaults(run=cmd_reanalyse)
+
+    train_command = commands.add_parser(
+        "train-checker", help="train the bias check's learned components on the corpus (seeded, about 20 minutes)")
+    train_command.add_argument("--output", type=Path, default=None,
+                               help="model folder to write (default: the shipped reflection/language/model)")
+    train_command.set_defaults(run=cmd_train_checker)
 
     backup = commands.add_parser("backup", help="copy the database safely while the app runs")
     backup.add_argument("destination", type=Path)

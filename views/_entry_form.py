@@ -85,9 +85,12 @@ def highlighted_html(text: str, flags: list[language.Flag]) -> str:
         if flag.start < position:
             continue
         pieces.append(html.escape(text[position:flag.start]))
-        label = language.CATEGORY_LABELS.get(flag.category, flag.category)
+        label = f"{language.CATEGORY_LABELS.get(flag.category, flag.category)} ({flag.certainty})"
+        # Likely flags are filled, "worth a look" ones only underlined: told apart by shape, not colour alone.
+        style = ("background:#ffe8a3;border-radius:3px;padding:0 2px" if flag.certainty == "likely"
+                 else "background:none;border-bottom:2px dashed #8a5a00;padding:0 1px")
         pieces.append(
-            f'<mark title="{html.escape(label)}" style="background:#ffe8a3;border-radius:3px;padding:0 2px">'
+            f'<mark title="{html.escape(label)}" style="{style}">'
             f"{html.escape(text[flag.start:flag.end])}</mark>"
         )
         position = flag.end
@@ -97,7 +100,11 @@ def highlighted_html(text: str, flags: list[language.Flag]) -> str:
 
 def describe_flag(flag: language.Flag) -> None:
     label = language.CATEGORY_LABELS.get(flag.category, flag.category)
-    st.markdown(f"**“{ui.escape(flag.text)}”** · {label}")
+    if flag.origin == "model":
+        found_by = f"{flag.certainty.capitalize()} · found by the learned check, confidence {flag.confidence:.0%}"
+    else:
+        found_by = "Likely · found by a rule"
+    st.markdown(f"**“{ui.escape(flag.text)}”** · {label}  \n:small[{found_by}]")
     st.markdown(f"{ui.escape(flag.explanation)}  \n*Source: {ui.escape(flag.source)}*")
     if flag.suggestion:
         st.markdown(f"Suggested rewrite: **{ui.escape(flag.suggestion)}**")

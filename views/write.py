@@ -147,8 +147,10 @@ def check_panel(text_key: str) -> None:
         with st.container(border=True):
             entry_form.describe_flag(flag)
             apply_col, dismiss_col, allow_col = st.columns(3)
-            apply_col.button("Apply rewrite", key=f"write_apply_{index}", on_click=apply_flag,
-                             args=(text_key, flag_data), disabled=not flag.suggestion)
+            # Without a grammatical rewrite, the alternatives and the question above are the help.
+            if flag.suggestion:
+                apply_col.button("Apply rewrite", key=f"write_apply_{index}", on_click=apply_flag,
+                                 args=(text_key, flag_data))
             dismiss_col.button("Dismiss once", key=f"write_dismiss_{index}", on_click=dismiss_flag, args=(flag_data,))
             allow_col.button("Allow this phrase for me", key=f"write_allow_{index}", on_click=allow_flag_phrase,
                              args=(text_key, flag.text))

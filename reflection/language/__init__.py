@@ -3,14 +3,16 @@
 Other parts of Reflection use only the names exported here.
 """
 
-from .analysis import analyse, analyse_many, apply_suggestion
+from .analysis import TextTooLong, analyse, analyse_many, apply_suggestion
 from .pipeline import COMPONENT_NAME, ModelNotInstalledError, load_nlp
 from .privacy import initials, person_names, replace_names
 from .readability import readability
 from .results import Analysis, Flag, NameSpan
-from .rules import CATEGORIES, CATEGORY_LABELS, RuleFileError, default_rules
+from .rules import CATEGORIES, CATEGORY_LABELS, RuleFileError
+from .version import checker_version
 
-RULES_VERSION: str = default_rules().version
+# Stored analyses made with another version are re-checked (code, rules and model).
+RULES_VERSION: str = checker_version()
 
 __all__ = [
     "CATEGORIES",
@@ -22,6 +24,7 @@ __all__ = [
     "ModelNotInstalledError",
     "NameSpan",
     "RuleFileError",
+    "TextTooLong",
     "analyse",
     "analyse_many",
     "apply_suggestion",

@@ -8,18 +8,59 @@ from collections.abc import Callable, Iterable, Iterator
 
 from spacy.tokens import Doc
 
+from reflection import config
+from reflection.errors import ReflectionError
+
 from .pipeline import load_nlp
 from .readability import readability
 from .results import Analysis, Flag
-from .rules import default_rules
+from .version import checker_version
 
 # Control characters (NUL and friends) glue neighbouring words into one token; a space of the
 # same length keeps every offset valid for the original text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# spaCy's tokenizer peels prefixes and suffixes off a token one at a time, copying what is left:
+# a long run without spaces costs time quadratic in its length (10,000 brackets took 20 s, and it
+# holds the GIL). Language does not live in such runs, so they are cut before tokenizing: a run of
+# punctuation or symbols keeps its first characters, and any run without spaces gets a space every
+# so often; the replaced characters become spaces, so every offset stays valid.
+_SYMBOL_RUN_KEPT = 8
+_SYMBOL_RUN = re.compile(r"[^\w\s]{%d,}" % (_SYMBOL_RUN_KEPT + 1))
+_WORD_RUN_LIMIT = 40
+_WORD_RUN = re.compile(r"\S{%d,}" % (_WORD_RUN_LIMIT + 1))
 
 
-def _for_parsing(text: str) -> str:
-    return _CONTROL.sub(" ", text)
+def _broken_run(match: re.Match[str]) -> str:
+    run = match.group()
+    return run[:_SYMBOL_RUN_KEPT] + " " * (len(run) - _SYMBOL_RUN_KEPT)
+
+
+def _spaced_run(match: re.Match[str]) -> str:
+    run = match.group()
+    return "".join(" " if i % _WORD_RUN_LIMIT == _WORD_RUN_LIMIT - 1 else c for i, c in enumerate(run))
+
+
+def for_parsing(text: str) -> str:
+    """``text`` as the pipeline should see it: the same length, with no pathological runs."""
+    text = _CONTROL.sub(" ", text)
+    text = _SYMBOL_RUN.sub(_broken_run, text)
+    return _WORD_RUN.sub(_spaced_run, text)
+
+
+class TextTooLong(ReflectionError, ValueError):
+    """More text than the check accepts (the entry limit)."""
+
+    def __init__(self, length: int):
+        super().__init__(
+            f"This text has {length:,} characters; the check accepts at most {config.MAX_ENTRY_CHARS:,}. "
+            "Check it in parts."
+        )
+
+
+def _checked_length(text: str) -> str:
+    if len(text) > config.MAX_ENTRY_CHARS:
+        raise TextTooLong(len(text))
+    return text
 
 
 def _normalise(phrase: str) -> str:
@@ -39,14 +80,14 @@ def _analysis(text: str, doc: Doc | None, allowed: frozenset[str]) -> Analysis:
         sentence_count=figures["sentence_count"],
         grade_level=figures["grade_level"],
         reading_ease=figures["reading_ease"],
-        rules_version=default_rules().version,
+        rules_version=checker_version(),
     )
 
 
 def analyse(text: str, allowed_phrases: Iterable[str] = ()) -> Analysis:
     """Flags, counts and readability for one text; ``allowed_phrases`` are never flagged."""
     allowed = frozenset(_normalise(p) for p in allowed_phrases)
-    doc = load_nlp()(_for_parsing(text)) if text.strip() else None
+    doc = load_nlp()(for_parsing(_checked_length(text))) if text.strip() else None
     return _analysis(text, doc, allowed)
 
 
@@ -56,11 +97,17 @@ def analyse_many(
     allowed_phrases: Iterable[str] = (),
     batch_size: int = 64,
     progress: Callable[[int], None] | None = None,
+    use_rules: bool = True,
+    use_model: bool = True,
 ) -> Iterator[Analysis]:
-    """``analyse`` for many texts through ``nlp.pipe``; ``progress(done)`` after each batch."""
+    """``analyse`` for many texts through ``nlp.pipe``; ``progress(done)`` after each batch.
+
+    ``use_rules`` / ``use_model`` off measure one part of the checker alone.
+    """
     allowed = frozenset(_normalise(p) for p in allowed_phrases)
     done = 0
-    for doc, text in load_nlp().pipe(((_for_parsing(t), t) for t in texts), as_tuples=True, batch_size=batch_size):
+    texts = ((for_parsing(_checked_length(t)), t) for t in texts)
+    for doc, text in load_nlp(use_rules, use_model).pipe(texts, as_tuples=True, batch_size=batch_size):
         yield _analysis(text, doc if text.strip() else None, allowed)
         done += 1
         if progress is not None and done % batch_size == 0:

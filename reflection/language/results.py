@@ -18,7 +18,11 @@ class Flag:
     source: str
     alternatives: list[str]
     question: str
+    # Empty when no grammatical rewrite exists (a learned-model flag): show the alternatives instead.
     suggestion: str
+    origin: str = "rule"  # "rule" or "model"
+    confidence: float = 1.0
+    certainty: str = "likely"  # "likely" or "worth a look"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

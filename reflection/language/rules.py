@@ -17,6 +17,7 @@ from typing import Any
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 VOCABULARY_FILE = "_vocabulary.toml"
+CATEGORIES_FILE = "_categories.toml"
 
 CATEGORIES: tuple[str, ...] = (
     "label",
@@ -41,9 +42,6 @@ CATEGORY_LABELS: dict[str, str] = {
     "poverty": "Poverty as a deficit",
     "generalization": "Sweeping generalisation",
 }
-
-# Bump when the matching or rewriting code changes in a way that alters results.
-CODE_VERSION = "3"
 
 # Placeholders a suggestion template may use besides "{plural|singular}" (see rewrite.py).
 TEMPLATE_PLACEHOLDERS = ("noun", "subject", "rest", "lead", "last", "verb", "be", "have", "do")
@@ -95,10 +93,21 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class CategoryGuide:
+    """What a flag of this category says when no rule (so no rewrite) stands behind it."""
+
+    explanation: str
+    source: str
+    alternatives: tuple[str, ...]
+    question: str
+
+
+@dataclass(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...]
     vocabulary: dict[str, tuple[str, ...]]
     harmless_phrases: tuple[str, ...]
+    guides: dict[str, CategoryGuide]
     version: str
 
 
@@ -127,6 +136,31 @@ def _load_vocabulary(path: Path) -> tuple[dict[str, tuple[str, ...]], tuple[str,
     if not isinstance(harmless, list) or not all(isinstance(p, str) for p in harmless):
         raise _fail(path, "harmless.phrases", "must be a list of strings")
     return vocabulary, tuple(harmless)
+
+
+def _load_guides(path: Path) -> dict[str, CategoryGuide]:
+    data = _read_toml(path)
+    guides = {}
+    for category in CATEGORIES:
+        raw = data.get(category)
+        if not isinstance(raw, dict):
+            raise _fail(path, f"[{category}]", "missing table")
+        for field in ("explanation", "source", "question"):
+            if not isinstance(raw.get(field), str) or not raw[field].strip():
+                raise _fail(path, f"[{category}], field {field!r}", "must be a non-empty string")
+        alternatives = raw.get("alternatives")
+        if not isinstance(alternatives, list) or not 1 <= len(alternatives) <= 3 or not all(
+            isinstance(a, str) and a.strip() for a in alternatives
+        ):
+            raise _fail(path, f"[{category}], field 'alternatives'", "must be a list of 1 to 3 strings")
+        guides[category] = CategoryGuide(
+            raw["explanation"].strip(), raw["source"].strip(), tuple(a.strip() for a in alternatives),
+            raw["question"].strip(),
+        )
+    unknown = sorted(set(data) - set(CATEGORIES))
+    if unknown:
+        raise _fail(path, ", ".join(unknown), "not a category")
+    return guides
 
 
 def _expand(value: Any, vocabulary: dict[str, tuple[str, ...]], path: Path, where: str) -> Any:
@@ -229,8 +263,13 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
     if not vocabulary_path.is_file():
         raise RuleFileError(f"{VOCABULARY_FILE}: missing from {rules_dir}")
     vocabulary, harmless = _load_vocabulary(vocabulary_path)
-    digest = hashlib.sha256(CODE_VERSION.encode())
+    guides_path = rules_dir / CATEGORIES_FILE
+    if not guides_path.is_file():
+        raise RuleFileError(f"{CATEGORIES_FILE}: missing from {rules_dir}")
+    guides = _load_guides(guides_path)
+    digest = hashlib.sha256()
     digest.update(vocabulary_path.read_bytes())
+    digest.update(guides_path.read_bytes())
     rules: list[Rule] = []
     seen_ids: set[str] = set()
     for category in CATEGORIES:
@@ -247,8 +286,8 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
                 raise _fail(path, f"rule {rule.id!r}, field 'id'", "is used twice")
             seen_ids.add(rule.id)
             rules.append(rule)
-    version = f"{CODE_VERSION}.{digest.hexdigest()[:10]}"
-    return RuleSet(tuple(rules), vocabulary, harmless, version)
+    version = digest.hexdigest()[:10]
+    return RuleSet(tuple(rules), vocabulary, harmless, guides, version)
 
 
 @lru_cache(maxsize=1)
