@@ -1,8 +1,8 @@
 """Speed of the bias check against the bare spaCy model: `python bench/checker_speed.py`.
 
 1. One warm 300-word entry: median of `analyse(text)` vs bare `nlp(text)` (the same model without
-   the checker), each entry timed once per side, sides alternating. Target ratio <= 1.15.
-2. Re-analysis of 1,000 entries: `analyse_many` vs bare `nlp.pipe` throughput. Target >= 0.9.
+   the checker), each entry timed once per side, sides alternating. Target ratio <= 1.3.
+2. Re-analysis of 1,000 entries: `analyse_many` vs bare `nlp.pipe` throughput. Target >= 0.8.
 
 Entries are stitched from the development set, so they are far denser in flagged phrases than real
 journals (a worst case for the checker). Wall-clock and CPU-time ratios are both printed: on a
@@ -99,14 +99,14 @@ def main() -> None:
     cpu_checked, cpu_plain = (statistics.median(t[1] for t in side) for side in (checked, plain))
     print(f"single 300-word entry ({args.single} entries, median): analyse {wall_checked * 1000:.1f} ms, "
           f"bare nlp {wall_plain * 1000:.1f} ms, ratio {wall_checked / wall_plain:.3f} "
-          f"(CPU time ratio {cpu_checked / cpu_plain:.3f}; target <= 1.15)")
+          f"(CPU time ratio {cpu_checked / cpu_plain:.3f}; target <= 1.3)")
 
     entries = make_entries(args.batch, args.batch_words, seed=2)
     words = sum(len(text.split()) for text in entries)
     (wall_checked, cpu_checked), (wall_plain, cpu_plain) = batch(bare, entries)
     print(f"batch of {args.batch} entries of ~{args.batch_words} words: analyse_many {words / wall_checked:,.0f} "
           f"words/s, bare nlp.pipe {words / wall_plain:,.0f} words/s, throughput ratio "
-          f"{wall_plain / wall_checked:.3f} (CPU time ratio {cpu_plain / cpu_checked:.3f}; target >= 0.9)")
+          f"{wall_plain / wall_checked:.3f} (CPU time ratio {cpu_plain / cpu_checked:.3f}; target >= 0.8)")
 
 if __name__ == "__main__":
     main()

@@ -22,29 +22,23 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # spaCy's tokenizer peels prefixes and suffixes off a token one at a time, copying what is left:
 # a long run without spaces costs time quadratic in its length (10,000 brackets took 20 s, and it
 # holds the GIL). Language does not live in such runs, so they are cut before tokenizing: a run of
-# punctuation or symbols keeps its first characters, and any run without spaces gets a space every
-# so often; the replaced characters become spaces, so every offset stays valid.
-_SYMBOL_RUN_KEPT = 8
-_SYMBOL_RUN = re.compile(r"[^\w\s]{%d,}" % (_SYMBOL_RUN_KEPT + 1))
-_WORD_RUN_LIMIT = 40
-_WORD_RUN = re.compile(r"\S{%d,}" % (_WORD_RUN_LIMIT + 1))
+# punctuation or symbols (spaces between them or not) keeps its first characters, and so does any
+# run without spaces. The characters cut become spaces, so every offset stays valid.
+_NOISE_KEPT = 8
+_NOISE_RUN = re.compile(r"(?:[^\w\s][ \t]*){%d,}" % (_NOISE_KEPT + 1))
+_WORD_KEPT = 40
+_LONG_RUN = re.compile(r"\S{%d,}" % (_WORD_KEPT + 1))
 
 
-def _broken_run(match: re.Match[str]) -> str:
-    run = match.group()
-    return run[:_SYMBOL_RUN_KEPT] + " " * (len(run) - _SYMBOL_RUN_KEPT)
-
-
-def _spaced_run(match: re.Match[str]) -> str:
-    run = match.group()
-    return "".join(" " if i % _WORD_RUN_LIMIT == _WORD_RUN_LIMIT - 1 else c for i, c in enumerate(run))
+def _kept(length: int):
+    return lambda match: match.group()[:length] + " " * (len(match.group()) - length)
 
 
 def for_parsing(text: str) -> str:
     """``text`` as the pipeline should see it: the same length, with no pathological runs."""
     text = _CONTROL.sub(" ", text)
-    text = _SYMBOL_RUN.sub(_broken_run, text)
-    return _WORD_RUN.sub(_spaced_run, text)
+    text = _NOISE_RUN.sub(_kept(_NOISE_KEPT), text)
+    return _LONG_RUN.sub(_kept(_WORD_KEPT), text)
 
 
 class TextTooLong(ReflectionError, ValueError):

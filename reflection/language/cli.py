@@ -17,6 +17,8 @@ import json
 import sys
 from typing import TextIO
 
+from reflection import config
+
 from .analysis import analyse, analyse_many
 from .results import Flag
 from .rules import CATEGORY_LABELS
@@ -52,7 +54,8 @@ def _read(path: str | None) -> str:
 def parse_records(content: str) -> list[tuple[object, str]]:
     """(id, text) for each JSON Lines record; BadInput names the first bad line."""
     records = []
-    for number, line in enumerate(content.splitlines(), start=1):
+    # Records end at "\n" only: str.splitlines would also split inside a JSON string at U+2028.
+    for number, line in enumerate(content.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -65,8 +68,17 @@ def parse_records(content: str) -> list[tuple[object, str]]:
             raise BadInput(f"line {number}: missing \"text\"")
         if not isinstance(record["text"], str):
             raise BadInput(f"line {number}: \"text\" must be a string, not {type(record['text']).__name__}")
+        _check_text(record["text"], f"line {number}: ")
         records.append((record.get("id"), record["text"]))
     return records
+
+
+def _check_text(text: str, where: str = "") -> None:
+    if len(text) > config.MAX_ENTRY_CHARS:
+        raise BadInput(f"{where}the text has {len(text):,} characters; the check accepts at most "
+                       f"{config.MAX_ENTRY_CHARS:,}")
+    if any("\ud800" <= char <= "\udfff" for char in text):
+        raise BadInput(f"{where}the text holds a lone surrogate (\\ud800-\\udfff), which is not a character")
 
 
 def _jsonl(content: str, out: TextIO) -> None:
@@ -86,15 +98,21 @@ def _line_and_column(text: str, offset: int) -> tuple[int, int]:
 
 def format_flag(text: str, flag: Flag) -> str:
     line, column = _line_and_column(text, flag.start)
+    if flag.suggestion:
+        help_line = f"    try: \"{flag.suggestion}\""
+    else:
+        help_line = f"    other ways to say it: {'; '.join(flag.alternatives)}"
+    found_by = f"the learned check, confidence {flag.confidence:.0%}" if flag.origin == "model" else "a rule"
     return (
-        f"{line}:{column}  {CATEGORY_LABELS[flag.category]}  \"{flag.text}\"\n"
+        f"{line}:{column}  {CATEGORY_LABELS[flag.category]}  \"{flag.text}\"  ({flag.certainty}, found by {found_by})\n"
         f"    why: {flag.explanation}\n"
-        f"    try: \"{flag.suggestion}\"\n"
+        f"{help_line}\n"
         f"    ask yourself: {flag.question}"
     )
 
 
 def _human(content: str, out: TextIO) -> None:
+    _check_text(content)
     flags = analyse(content).flags
     for flag in flags:
         out.write(format_flag(content, flag) + "\n\n")

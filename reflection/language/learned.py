@@ -19,7 +19,9 @@ import numpy
 import spacy
 from spacy.language import Language
 from spacy.lookups import Lookups
+from spacy.ml.models.tok2vec import MaxoutWindowEncoder, MultiHashEmbed, tok2vec_listener_v1
 from spacy.tokens import Doc, Span
+from thinc.api import Model, chain, concatenate
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 MANIFEST_NAME = "manifest.json"
@@ -31,6 +33,24 @@ CANDIDATE_FLOOR = 0.05
 def base_model_lookups(model: str) -> Lookups:
     """The installed base model's lookup tables (its lexeme norms), for training offline."""
     return spacy.load(model).vocab.lookups
+
+
+@spacy.registry.architectures("reflection.ListenerWithWords.v1")
+def listener_with_words(width: int, upstream: str, word_width: int, rows: int, depth: int) -> Model:
+    """The base model's token vectors (frozen, read through a listener) joined with a small
+    trainable embedding of the words themselves, then a few trainable convolution layers.
+
+    The base vectors were trained for tagging and parsing: they know syntax, but a hash of a
+    word's form is what tells "lazy" from "crazy". This costs a fraction of a second tok2vec.
+    """
+    words = MultiHashEmbed(
+        width=word_width,
+        attrs=["LOWER", "PREFIX", "SUFFIX", "SHAPE"],
+        rows=[rows, rows // 4, rows // 2, rows // 8],
+        include_static_vectors=False,
+    )
+    joined = concatenate(tok2vec_listener_v1(width=width, upstream=upstream), words)
+    return chain(joined, MaxoutWindowEncoder(width=width + word_width, window_size=1, maxout_pieces=3, depth=depth))
 
 
 @dataclass(frozen=True)
@@ -62,36 +82,41 @@ class LearnedModel:
         self.spans = self.nlp.get_pipe("spancat")
         self.labels = list(self.sentences.labels)
 
-    def candidates(self, docs: list[Doc]) -> list[list[Candidate]]:
-        """Every span-model candidate of each doc with its span and sentence scores."""
+    def candidates(self, docs: list[Doc], minimum: float | None = None) -> list[list[Candidate]]:
+        """The span model's candidates in each doc with their span and sentence scores: those whose
+        combined score reaches ``minimum``, or every one above the floor when it is None."""
         if not docs:
             return []
         ops = self.spans.model.ops
         sentences = [list(doc.sents) for doc in docs]
         flat = [sentence.as_doc() for doc_sentences in sentences for sentence in doc_sentences]
-        sentence_scores = ops.to_numpy(self.sentences.predict(flat)) if flat else numpy.zeros((0, len(self.labels)))
+        sentence_scores = ops.to_numpy(self.sentences.predict(flat))
         indices, span_scores = self.spans.predict(docs)
         bounds = ops.to_numpy(indices.dataXd)
         lengths = ops.to_numpy(indices.lengths)
-        span_scores = ops.to_numpy(span_scores)
-        span_labels = [self.labels.index(label) for label in self.spans.labels]
+        span_scores = ops.to_numpy(span_scores)[:, : len(self.spans.labels)]  # without "no deficit"
+        to_sentence_column = numpy.array([self.labels.index(label) for label in self.spans.labels])
         results, offset, row = [], 0, 0
         for doc, doc_sentences, count in zip(docs, sentences, lengths):
             scores = span_scores[offset : offset + count]
-            best, best_scores = scores.argmax(axis=1), scores.max(axis=1)
+            best = scores.argmax(axis=1)
+            best_scores = scores.max(axis=1)
+            starts = bounds[offset : offset + count, 0]
             ends = numpy.array([sentence.end for sentence in doc_sentences])
-            found = []
-            for i in numpy.flatnonzero(best_scores >= CANDIDATE_FLOOR):
-                start, end = bounds[offset + i]
-                sentence = row + int(numpy.searchsorted(ends, start, side="right"))
-                label = int(best[i])
-                found.append(Candidate(
-                    doc[int(start) : int(end)],
-                    self.spans.labels[label],
+            rows = row + numpy.searchsorted(ends, starts, side="right")
+            in_sentence = sentence_scores[rows, to_sentence_column[best]]
+            keep = best_scores >= CANDIDATE_FLOOR
+            if minimum is not None:
+                keep &= self.thresholds.combined(best_scores, in_sentence) >= minimum
+            results.append([
+                Candidate(
+                    doc[int(bounds[offset + i, 0]) : int(bounds[offset + i, 1])],
+                    self.spans.labels[best[i]],
                     float(best_scores[i]),
-                    float(sentence_scores[sentence][span_labels[label]]),
-                ))
-            results.append(found)
+                    float(in_sentence[i]),
+                )
+                for i in numpy.flatnonzero(keep)
+            ])
             offset += count
             row += len(doc_sentences)
         return results

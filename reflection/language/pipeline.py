@@ -228,18 +228,16 @@ class DeficitLanguageChecker:
     def pipe(self, docs, batch_size: int = 64):
         """Flags for each doc; the learned model scores a whole batch at once."""
         for batch in spacy.util.minibatch(docs, size=batch_size):
-            learned = self.learned.candidates(batch) if self.learned is not None else [[] for _ in batch]
+            if self.learned is None:
+                learned = [[] for _ in batch]
+            else:
+                learned = self.learned.candidates(batch, minimum=self.learned.thresholds.flag)
             for doc, candidates in zip(batch, learned):
                 doc._.deficit_flags = self._flags(doc, candidates)
                 yield doc
 
     def _flags(self, doc: Doc, candidates: list[Candidate]) -> list[Flag]:
         columns = doc.to_array(_TRIGGER_COLUMNS)
-        thresholds = self.learned.thresholds if self.learned is not None else None
-        if thresholds is not None:
-            candidates = [
-                c for c in candidates if thresholds.combined(c.span_score, c.sentence_score) >= thresholds.flag
-            ]
         matches = (self._token_matches(doc, columns) + self._phrase_matcher(doc)) if self.use_rules else []
         if not matches and not candidates:  # the common case: keep it as cheap as the matchers themselves
             return []
@@ -253,7 +251,7 @@ class DeficitLanguageChecker:
         flags = _without_overlaps(found, self._rule_rank)
         if candidates:
             judged = self.judge_candidates(candidates, quoted, harmless)
-            flags = _with_model_flags(flags, [self._model_flag(c, thresholds) for c in judged])
+            flags = _with_model_flags(flags, [self._model_flag(c, self.learned.thresholds) for c in judged])
         return flags
 
     def _context(self, doc: Doc, columns) -> tuple[list[Span], list[tuple[int, int]]]:

@@ -187,3 +187,25 @@ def test_no_flag_starts_or_ends_with_whitespace(nlp, leading, sentence):
     for flag in flags:
         assert flag.text == flag.text.strip()
         assert text[flag.start : flag.end] == flag.text
+
+
+@pytest.mark.parametrize("aside", [" lol", " 🙄", " smh", " ugh", "!! lol", " 😩😩"])
+def test_a_trailing_aside_does_not_switch_a_flag_off(nlp, aside):
+    assert "lazy" in [f.text for f in analyse("These kids are lazy" + aside).flags]
+    assert any(f.text.endswith("don't care") for f in analyse("His parents don't care" + aside).flags)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flagged"),
+    [
+        ("I'm not saying it to be mean but these parents don't care.", "parents don't care"),
+        ("I don't mind the noise, but they're just lazy.", "lazy"),
+        ("She isn't rude, but her parents don't care.", "parents don't care"),
+    ],
+)
+def test_a_negation_in_another_clause_does_not_switch_a_flag_off(nlp, sentence, flagged):
+    assert flagged in [f.text for f in analyse(sentence).flags]
+
+
+def test_a_negation_still_reaches_a_conjoined_word(nlp):
+    assert analyse("He is not lazy or rude.").flags == []

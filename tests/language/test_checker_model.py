@@ -1,0 +1,69 @@
+"""The learned components: shipped with a manifest that matches the data, and used with the rules."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reflection.language import analyse, analyse_many
+from reflection.language.learned import MANIFEST_NAME, MODEL_DIR, load_learned
+from reflection.language.training import train
+from reflection.language.version import checker_version
+
+
+@pytest.fixture(scope="module")
+def manifest():
+    return json.loads((MODEL_DIR / MANIFEST_NAME).read_text(encoding="utf-8"))
+
+
+def test_shipped_model_was_trained_on_the_current_data(manifest):
+    assert manifest["training_data_sha256"] == train.training_data_hash(), (
+        "The corpus or config.cfg changed but the shipped model was not retrained: "
+        "run `python -m reflection train-checker`."
+    )
+    assert manifest["test_split_sha256"] == train.read_splits()["test"]["sha256"]
+    assert manifest["model_files_sha256"] == train._dir_hash(MODEL_DIR)
+
+
+def test_shipped_model_is_small(manifest):
+    size = sum(path.stat().st_size for path in MODEL_DIR.rglob("*") if path.is_file())
+    assert size <= 30 * 1024 * 1024
+
+
+def test_thresholds_are_ordered(manifest):
+    thresholds = manifest["thresholds"]
+    assert 0 <= thresholds["span_weight"] <= 1
+    assert 0 < thresholds["flag"] <= thresholds["likely"]
+
+
+def test_version_covers_the_model(manifest):
+    # The stored-analysis version changes with the manifest (which hashes every model file).
+    assert len(checker_version()) == 12
+    assert analyse("A calm day.").rules_version == checker_version()
+
+
+def test_model_flags_carry_category_guidance_and_confidence(nlp):
+    learned = load_learned()
+    assert learned is not None
+    texts = [
+        "honestly half my 4th period is a waste of space, they just sit there",
+        "that family is a mess, the kid basically raises himself",
+        "the hood kids from over by the tracks are always starving for attention",
+        "my yellow group is never gonna test out of tier 2 lol",
+    ]
+    model_flags = [f for analysis in analyse_many(texts) for f in analysis.flags if f.origin == "model"]
+    assert model_flags, "the learned model added nothing to the rules on these sentences"
+    for flag in model_flags:
+        assert flag.suggestion == "" and flag.alternatives and flag.question and flag.explanation and flag.source
+        assert flag.rule_id == f"model.{flag.category}"
+        assert 0 < flag.confidence <= 1
+        assert flag.certainty in {"likely", "worth a look"}
+
+
+def test_rules_alone_and_model_alone_are_both_available():
+    text = "My low kids can't focus."
+    rules_only = next(analyse_many([text], use_model=False))
+    assert rules_only.flags and all(f.origin == "rule" for f in rules_only.flags)
+    model_only = next(analyse_many([text], use_rules=False))
+    assert all(f.origin == "model" for f in model_only.flags)
