@@ -140,3 +140,32 @@ def test_a_member_cannot_add_a_set_for_the_group(db, make_user):
     groups.add_member(db, facilitator, group.id, member.username)
     with pytest.raises(AccessDenied):
         prompt_store.add_set(db, member, "Sneaky", "A prompt?", group_id=group.id)
+
+
+@pytest.mark.parametrize("viewer", ["facilitator", "member"])
+def test_the_prompts_page_opens_in_a_later_run_once_a_group_set_exists(app_test, make_user, db, viewer):
+    admin, facilitator, member = make_user("admin"), make_user(), make_user()
+    group = groups.create_group(db, admin, "Maths PLC", facilitator_id=facilitator.id)
+    groups.add_member(db, facilitator, group.id, member.username)
+    at = app_test(facilitator)
+    at.run()
+    at.switch_page("views/prompts.py").run()
+    at.text_input(key="prompts_new_name").input("Number talks")
+    at.selectbox(key="prompts_new_group").set_value(group.id)
+    at.text_area(key="prompts_new_lines").input("Strategies: Which strategies did we hear?")
+    next(b for b in at.button if b.label == "Save prompt set").click().run()
+    assert not at.exception, at.exception
+    [stored] = prompt_store.stored_sets(db, facilitator)
+
+    later = app_test(facilitator if viewer == "facilitator" else member)
+    later.run()
+    later.switch_page("views/prompts.py").run()
+    assert not later.exception, later.exception
+    labels = [expander.label.replace("\\", "") for expander in later.expander]
+    assert sum(label.startswith("Number talks") for label in labels) == 2  # in the frameworks and under my sets
+    delete_keys = {button.key for button in later.button if button.key.startswith("prompts_delete_")}
+    assert delete_keys == ({f"prompts_delete_{stored.id}"} if viewer == "facilitator" else set())
+    if viewer == "facilitator":
+        later.button(key=f"prompts_delete_{stored.id}").click().run()
+        assert not later.exception, later.exception
+        assert prompt_store.stored_sets(db, facilitator) == []

@@ -21,7 +21,8 @@ def start_writing(slug: str) -> None:
     st.session_state["write_step"] = 0
 
 
-def preview(prompt_set: prompts.PromptSet, *, can_write: bool) -> None:
+def preview(prompt_set: prompts.PromptSet, *, can_write: bool, tab: str) -> None:
+    """One set's steps; `tab` keys its button, since a stored set is shown in two tabs."""
     origin = "" if prompt_set.origin == "built-in" else f" · {prompt_set.origin}"
     with st.expander(f"{ui.escape(prompt_set.name)} · {len(prompt_set.steps)} steps{origin}"):
         if prompt_set.description:
@@ -36,7 +37,7 @@ def preview(prompt_set: prompts.PromptSet, *, can_write: bool) -> None:
             st.markdown(ui.escape(step.prompt))
             if step.hint:
                 st.caption(ui.escape(step.hint))
-        if can_write and st.button("Write with this set", key=f"prompts_write_{prompt_set.slug}",
+        if can_write and st.button("Write with this set", key=f"prompts_write_{tab}{prompt_set.slug}",
                                    on_click=start_writing, args=(prompt_set.slug,)):
             st.switch_page("views/write.py")
 
@@ -44,17 +45,17 @@ def preview(prompt_set: prompts.PromptSet, *, can_write: bool) -> None:
 reflect_tab, protocol_tab, own_tab = st.tabs(["Reflection frameworks", "PLC protocols", "My prompt sets"])
 with reflect_tab:
     for prompt_set in library.reflection_sets():
-        preview(prompt_set, can_write=True)
+        preview(prompt_set, can_write=True, tab="")
 with protocol_tab:
     st.caption("Facilitators start a debrief from one of these on the PLC debriefs page.")
     for prompt_set in library.protocols():
-        preview(prompt_set, can_write=False)
+        preview(prompt_set, can_write=False, tab="")
 with own_tab:
     stored = prompt_store.stored_sets(db, user)
     if not stored:
         st.info("You have no prompt sets of your own yet. Write one below: one prompt per line.")
     for item in stored:
-        preview(item.prompt_set, can_write=True)
+        preview(item.prompt_set, can_write=True, tab="own_")
         if item.can_delete and st.button(f"Delete “{ui.escape(item.prompt_set.name)}”", key=f"prompts_delete_{item.id}"):
             try:
                 prompt_store.delete_set(db, user, item.id)
