@@ -40,6 +40,9 @@ ENTRY_COLUMNS = (
 CSV_COLUMNS = tuple(column for column in ENTRY_COLUMNS if column not in ("prompt_answers", "analysis")) + ("tags",)
 # Tags never contain commas (the Write page splits on them), so the joined form can be typed back in.
 TAG_JOINER = ", "
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection, OWASP); a text cell
+# that starts so gets a leading apostrophe, which spreadsheets show as plain text and do not display.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- reading what the user owns -------------------------------------------------------------------
@@ -170,12 +173,20 @@ def to_markdown(db: Database, user: User) -> str:
     return "\n".join(lines)
 
 
+def _spreadsheet_safe(value: object) -> object:
+    """A text cell a spreadsheet will show, never run; numbers (a negative grade level) stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(db: Database, user: User) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for entry in _own_entries(db, user):
-        writer.writerow({**entry, "tags": TAG_JOINER.join(entry["tags"])})
+        row = {**entry, "tags": TAG_JOINER.join(entry["tags"])}
+        writer.writerow({column: _spreadsheet_safe(value) for column, value in row.items()})
     return buffer.getvalue()
 
 

