@@ -444,6 +444,8 @@ def reanalyse_stale_entries(db: Database, progress: Callable[[int, int], None] |
 
     Each batch is written in one transaction, so an interrupted run keeps what it finished and can resume.
     Rows come ordered by author so each author's allowed phrases apply to one run of nlp.pipe.
+    Returns how many analyses were stored; an entry edited while its text was being checked keeps the
+    analysis its edit stored.
     """
     total = count_stale_entries(db)
     done = 0
@@ -460,10 +462,22 @@ def reanalyse_stale_entries(db: Database, progress: Callable[[int, int], None] |
             author_rows = list(author_rows)
             phrases = allowed_phrases(db, User(author_id, "", "", "teacher"))
             analyses = language.analyse_many((row[2] for row in author_rows), allowed_phrases=phrases)
-            updates.extend((row[0], _analysis_columns(analysis)) for row, analysis in zip(author_rows, analyses))
+            updates.extend((row[0], row[2], _analysis_columns(analysis)) for row, analysis in zip(author_rows, analyses))
         with writing(db):
-            for entry_id, columns in updates:
-                db["entries"].update(entry_id, columns)
-        done += len(rows)
+            done += sum(_store_analysis_of(db, entry_id, body, columns) for entry_id, body, columns in updates)
         if progress:
             progress(done, total)
+
+
+def _store_analysis_of(db: Database, entry_id: int, analysed_body: str, columns: dict) -> bool:
+    """Store an analysis only while the entry still holds the text that was analysed.
+
+    The checker runs outside the write lock, so an edit can be saved meanwhile; that edit stored its
+    own analysis of the new text, and the old text's flags (with their offsets) must not replace it.
+    """
+    assignments = ", ".join(f"{column} = :{column}" for column in columns)
+    cursor = db.execute(
+        f"UPDATE entries SET {assignments} WHERE id = :entry_id AND body = :analysed_body",
+        {**columns, "entry_id": entry_id, "analysed_body": analysed_body},
+    )
+    return cursor.rowcount == 1

@@ -176,3 +176,29 @@ def test_reanalysis_keeps_each_authors_allowed_phrases(db, make_user):
     journal.reanalyse_stale_entries(db, batch_size=2)
     assert journal.get_entry(db, allows, mine.id).flag_count == 0
     assert journal.get_entry(db, other, theirs.id).flag_count >= 1
+
+
+def test_reanalysis_never_stores_old_text_flags_over_an_edit_saved_meanwhile(db, db_path, make_user, monkeypatch):
+    from reflection import db as database
+
+    user = make_user()
+    entry = write(db, user, "These kids can't focus after lunch.")
+    db.execute("UPDATE entries SET rules_version = 'old'")
+    real_analyse_many = journal.language.analyse_many
+    other_tab = database.connect(db_path)
+
+    def analyse_then_someone_edits(texts, **options):
+        analyses = list(real_analyse_many(texts, **options))
+        # The teacher saves an edit from another connection while the re-check holds its results.
+        journal.update_entry(other_tab, user, entry.id, journal.EntryDraft(body="A calm, focused afternoon."))
+        return analyses
+
+    monkeypatch.setattr(journal.language, "analyse_many", analyse_then_someone_edits)
+    try:
+        assert journal.reanalyse_stale_entries(db) == 0
+    finally:
+        other_tab.close()
+    stored = journal.get_entry(db, user, entry.id)
+    assert stored.body == "A calm, focused afternoon."
+    assert stored.flag_count == 0 and stored.analysis.flags == []
+    assert journal.count_stale_entries(db) == 0
