@@ -16,16 +16,17 @@ from .readability import readability
 from .results import Analysis, Flag
 from .version import checker_version
 
-# Control characters (NUL and friends) glue neighbouring words into one token; a space of the
-# same length keeps every offset valid for the original text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control and zero-width characters (NUL, U+200B and friends) glue neighbouring words into one
+# token, or into a flag; a space of the same length keeps every offset valid for the original text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
 # spaCy's tokenizer peels prefixes and suffixes off a token one at a time, copying what is left:
 # a long run without spaces costs time quadratic in its length (10,000 brackets took 20 s, and it
 # holds the GIL). Language does not live in such runs, so they are cut before tokenizing: a run of
 # punctuation or symbols (spaces between them or not) keeps its first characters, and so does any
 # run without spaces. The characters cut become spaces, so every offset stays valid.
-_NOISE_KEPT = 8
-_NOISE_RUN = re.compile(r"(?:[^\w\s][ \t]*){%d,}" % (_NOISE_KEPT + 1))
+# Quotation marks are never cut: the checker pairs them to skip quoted words.
+_NOISE_KEPT = 3
+_NOISE_RUN = re.compile(r"(?:[^\w\s\"'“”‘’«»„][ \t]*){%d,}" % (_NOISE_KEPT + 1))
 _WORD_KEPT = 40
 _LONG_RUN = re.compile(r"\S{%d,}" % (_WORD_KEPT + 1))
 

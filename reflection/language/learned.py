@@ -11,17 +11,19 @@ is judged by a weighted mean of its span score and its sentence's score for the 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy
 import spacy
-from spacy.language import Language
+from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
 from spacy.lookups import Lookups
 from spacy.ml.models.tok2vec import MaxoutWindowEncoder, MultiHashEmbed, tok2vec_listener_v1
 from spacy.tokens import Doc, Span
-from thinc.api import Model, chain, concatenate
+from thinc.api import Model, Ops, chain, concatenate, get_current_ops
+from thinc.types import Ragged
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 MANIFEST_NAME = "manifest.json"
@@ -51,6 +53,40 @@ def listener_with_words(width: int, upstream: str, word_width: int, rows: int, d
     )
     joined = concatenate(tok2vec_listener_v1(width=width, upstream=upstream), words)
     return chain(joined, MaxoutWindowEncoder(width=width + word_width, window_size=1, maxout_pieces=3, depth=depth))
+
+
+@spacy.registry.misc("reflection.phrase_suggester.v1")
+def phrase_suggester(max_size: int) -> Callable[..., Ragged]:
+    """Candidate phrases for the span model: every run of 1 to ``max_size`` tokens inside one
+    sentence that neither starts nor ends with punctuation or whitespace (about half the plain
+    n-grams, so half the scoring cost; no gold phrase starts or ends that way)."""
+
+    def suggest(docs: Iterable[Doc], *, ops: Ops | None = None) -> Ragged:
+        ops = ops or get_current_ops()
+        spans, lengths = [], []
+        for doc in docs:
+            found = _phrases(doc, max_size)
+            spans.append(found)
+            lengths.append(len(found))
+        data = numpy.concatenate(spans) if spans else numpy.zeros((0, 2), dtype="i")
+        return Ragged(ops.asarray2i(data.astype("i")), ops.asarray1i(numpy.array(lengths, dtype="i")))
+
+    return suggest
+
+
+def _phrases(doc: Doc, max_size: int) -> numpy.ndarray:
+    if len(doc) == 0:
+        return numpy.zeros((0, 2), dtype="i")
+    bad = doc.to_array(IS_PUNCT).astype(bool) | doc.to_array(IS_SPACE).astype(bool)
+    starts_sentence = doc.to_array(SENT_START) == 1 if doc.has_annotation("SENT_START") else numpy.zeros(len(doc), bool)
+    sentence = numpy.cumsum(starts_sentence)
+    found = []
+    for size in range(1, max_size + 1):
+        begin = numpy.arange(len(doc) - size + 1)
+        last = begin + size - 1
+        keep = ~bad[begin] & ~bad[last] & (sentence[begin] == sentence[last])
+        found.append(numpy.stack([begin[keep], last[keep] + 1], axis=1))
+    return numpy.concatenate(found)
 
 
 @dataclass(frozen=True)

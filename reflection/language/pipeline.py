@@ -91,6 +91,7 @@ def line_break_sentences(doc: Doc) -> Doc:
     judgement ("These kids are lazy") from the checker. The parser keeps boundaries set before it.
     """
     _asides_apart(doc)
+    _long_sentences_cut(doc)
     # Doc.text joins every token in Python: look for a whitespace token in C first (a line break
     # is always one; the space after a word is not).
     if not doc.to_array(IS_SPACE).any():
@@ -124,6 +125,23 @@ def _is_aside(token: Token) -> bool:
         return True
     # An emoji or other pictograph: symbols only (Unicode "So"), with their joiners and modifiers.
     return any(unicodedata.category(c) == "So" for c in text) and not any(c.isalnum() for c in text)
+
+
+# No sentence is longer than this many tokens. Text without sentence punctuation (a pasted
+# list, symbols between words) would otherwise become one sentence of thousands of tokens, and
+# judging each match walks its sentence's tree: the cost would grow with the square of its length.
+MAX_SENTENCE_TOKENS = 150
+
+
+def _long_sentences_cut(doc: Doc) -> None:
+    since_start = 0
+    for token in doc:
+        if token.is_sent_start:
+            since_start = 0
+        elif since_start >= MAX_SENTENCE_TOKENS:
+            token.is_sent_start = True
+            since_start = 0
+        since_start += 1
 
 
 def _asides_apart(doc: Doc) -> None:

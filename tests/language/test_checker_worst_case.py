@@ -38,3 +38,9 @@ def test_the_longest_pathological_entry_finishes(nlp, unit):
 def test_more_than_the_entry_limit_is_refused_with_a_message(nlp):
     with pytest.raises(TextTooLong, match="at most 50,000"):
         analyse("a" * (config.MAX_ENTRY_CHARS + 1))
+
+
+def test_zero_width_characters_never_join_a_flag(nlp):
+    text = "These kids are lazy\u200b\u2060 today."
+    flags = analyse(text).flags
+    assert [f.text for f in flags] == ["lazy"]
