@@ -74,6 +74,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     connection = database.connect(args.db)
     user = _account(connection, args.user)
     try:
+        export.check_import_size(args.file.stat().st_size)
         data = args.file.read_bytes()
     except OSError as error:
         raise ReflectionError(f"Cannot read {args.file}: {error.strerror}.") from None

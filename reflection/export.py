@@ -17,19 +17,29 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlite_utils import Database
 
-from . import access, journal, language, prompt_store, prompts
+from . import access, config, journal, language, prompt_store
 from .accounts import User
 from .db import utc_now, writing
 from .errors import InvalidInput
 
 FORMAT_NAME = "reflection-export"
 FORMAT_VERSION = 1
+
+# The largest file the server accepts as an upload (`maxUploadSize` in .streamlit/config.toml, which
+# a test keeps in step); the command line holds imports to the same size.
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+# An export nests six levels deep (entries, an entry, its analysis, its flags, a flag, alternatives).
+# Much deeper is not an export, and deep nesting is how a small file exhausts the parser's stack.
+MAX_IMPORT_DEPTH = 12
+_MAX_ANSWERS_CHARS = config.MAX_ENTRY_CHARS + prompt_store.MAX_SET_CHARS
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Entry columns as they appear in every export, in this order. author_id and owner_token are
 # internal to this installation and left out.
@@ -274,7 +284,46 @@ class _Reader:
         return value
 
 
+def check_import_size(size: int) -> None:
+    """Refuse a file too large to import before it is read."""
+    if size > MAX_IMPORT_BYTES:
+        raise InvalidInput(
+            f"The file is {size / 2**20:,.1f} MB; an import can be at most {MAX_IMPORT_BYTES // 2**20} MB. "
+            "Nothing was imported."
+        )
+
+
+def _check_nesting_and_text(document: object) -> None:
+    """Refuse nesting deeper than an export has, and strings that are not text: a lone surrogate
+    escape such as \\ud800 is valid JSON, but no database or page can store or show it."""
+    pending = [(document, ())]
+    while pending:  # a loop, not recursion, so no nesting can exhaust the stack
+        value, path = pending.pop()
+        if len(path) > MAX_IMPORT_DEPTH:
+            raise InvalidInput(
+                f"The file nests lists or objects more than {MAX_IMPORT_DEPTH} levels deep (at "
+                f"{_location(path[:3])} …), so it is not a Reflection export. Nothing was imported."
+            )
+        children = value.items() if isinstance(value, dict) else enumerate(value, 1) if isinstance(value, list) else ()
+        for key, child in children:
+            if isinstance(key, str) and _SURROGATE.search(key):
+                raise InvalidInput(f"A name in the file at {_location(path)} {_NOT_TEXT}")
+            pending.append((child, (*path, key)))
+        if isinstance(value, str) and _SURROGATE.search(value):
+            raise InvalidInput(f"The file's text at {_location(path)} {_NOT_TEXT}")
+
+
+_NOT_TEXT = ("holds an escape that is not a character (a lone surrogate such as \\ud800), so it cannot be "
+             "imported. Remove it and import again; nothing was imported.")
+
+
+def _location(path: tuple) -> str:
+    """Where a value sits in the file, as a person would look for it: entries › 3 › body."""
+    return " › ".join(str(step) for step in path) or "the top level"
+
+
 def _parse_document(text: str | bytes) -> dict:
+    check_import_size(len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass")))
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -287,6 +336,12 @@ def _parse_document(text: str | bytes) -> dict:
             f"The file is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}). "
             "Import takes the JSON export; Markdown and CSV exports cannot be imported."
         ) from None
+    except RecursionError:
+        raise InvalidInput(
+            f"The file nests lists or objects more than {MAX_IMPORT_DEPTH} levels deep, so it is not a "
+            "Reflection export. Nothing was imported."
+        ) from None
+    _check_nesting_and_text(document)
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise InvalidInput(f"This is not a Reflection export: the file should say \"format\": \"{FORMAT_NAME}\".")
     version = document.get("version")
@@ -313,8 +368,14 @@ def _read_entry(raw: object, number: int) -> _ImportedEntry:
     answers = reader.get("prompt_answers", list, default=None, nullable=True)
     if not all(isinstance(tag, str) for tag in tags):
         raise InvalidInput(f"{where} in the file: every tag should be text.")
-    if answers is not None and not all(isinstance(answer, dict) for answer in answers):
-        raise InvalidInput(f"{where} in the file: every prompt answer should be an object.")
+    if answers is not None and not all(
+        isinstance(answer, dict) and all(isinstance(value, str) for value in answer.values()) for answer in answers
+    ):
+        raise InvalidInput(f"{where} in the file: every prompt answer should be an object of texts.")
+    # The answers are the entry's text beside the prompts of its set, so they are held to both limits.
+    if answers and sum(len(value) for answer in answers for value in answer.values()) > _MAX_ANSWERS_CHARS:
+        raise InvalidInput(f"{where} in the file: its prompt answers are longer than an entry and its prompt set "
+                           "can be together.")
     draft = journal.EntryDraft(
         body=reader.get("body", str),
         title=reader.get("title", str, default=""),
@@ -333,7 +394,32 @@ def _read_entry(raw: object, number: int) -> _ImportedEntry:
     return _ImportedEntry(draft, created_at, reader.timestamp("updated_at", default=created_at))
 
 
-def _restore_prompt_sets(db: Database, user: User, raw_sets: list) -> tuple[dict[str, str], int]:
+@dataclass(frozen=True)
+class _ImportedSet:
+    old_key: str  # how the file's entries name the set
+    body: str
+    created_at: str
+
+
+def _read_prompt_set(raw: object, number: int) -> _ImportedSet:
+    reader = _Reader(raw, f"Prompt set {number}")
+    body = reader.get("body", str)
+    try:
+        prompt_store.check_set(body)
+    except InvalidInput as error:
+        raise InvalidInput(f"Prompt set {number} in the file cannot be imported: {error}") from None
+    return _ImportedSet(prompt_store.library_key(reader.get("id", int)), body,
+                        reader.timestamp("created_at", default=utc_now()))
+
+
+def _read_phrase(raw: object, number: int) -> str:
+    try:
+        return journal.clean_phrase(_Reader(raw, f"Allowed phrase {number}").get("phrase", str))
+    except InvalidInput as error:
+        raise InvalidInput(f"Allowed phrase {number} in the file cannot be imported: {error}") from None
+
+
+def _restore_prompt_sets(db: Database, user: User, sets: list[_ImportedSet]) -> tuple[dict[str, str], int]:
     """Add the file's personal prompt sets the account does not have yet.
 
     Entries name stored sets by row id, which differs between installations, so this returns how each
@@ -343,19 +429,12 @@ def _restore_prompt_sets(db: Database, user: User, raw_sets: list) -> tuple[dict
         row["body"]: row["id"] for row in db.query("SELECT id, body FROM prompt_sets WHERE owner_id = ?", [user.id])
     }
     keys, added = {}, 0
-    for number, raw in enumerate(raw_sets, start=1):
-        reader = _Reader(raw, f"Prompt set {number}")
-        body = reader.get("body", str)
-        try:
-            prompts.parse_custom_set(body, slug="imported", origin="personal")
-        except prompts.PromptFileError as error:
-            raise InvalidInput(f"Prompt set {number} in the file cannot be used: {error}") from None
-        if body not in existing:
-            row = {"owner_id": user.id, "slug": reader.get("slug", str), "body": body,
-                   "created_at": reader.timestamp("created_at", default=utc_now())}
-            existing[body] = db["prompt_sets"].insert(row).last_pk
+    for imported in sets:
+        if imported.body not in existing:
+            row = prompt_store.store_set(db, imported.body, owner_id=user.id, created_at=imported.created_at)
+            existing[imported.body] = row["id"]
             added += 1
-        keys[prompt_store.library_key(reader.get("id", int))] = prompt_store.library_key(existing[body])
+        keys[imported.old_key] = prompt_store.library_key(existing[imported.body])
     return keys, added
 
 
@@ -369,17 +448,18 @@ def import_json(db: Database, user: User, text: str | bytes) -> ImportReport:
     """
     document = _parse_document(text)
     incoming = [_read_entry(raw, number) for number, raw in enumerate(document.get("entries", []), start=1)]
-    file_phrases = [
-        _Reader(raw, f"Allowed phrase {number}").get("phrase", str)
-        for number, raw in enumerate(document.get("allowed_phrases", []), start=1)
-    ]
+    file_phrases = [_read_phrase(raw, number) for number, raw in enumerate(document.get("allowed_phrases", []), start=1)]
+    file_sets = [_read_prompt_set(raw, number) for number, raw in enumerate(document.get("prompt_sets", []), start=1)]
     cleaned = [journal.clean_draft(item.draft) for item in incoming]
     phrases = [*journal.allowed_phrases(db, user), *file_phrases]
     analyses = [language.analyse(draft.body, phrases) for draft in cleaned]
     owner_sql, params = access.own_entries_where(user)
     with writing(db):
-        phrases_added = sum(journal.allow_phrase(db, user, phrase) for phrase in file_phrases)
-        prompt_set_keys, sets_added = _restore_prompt_sets(db, user, document.get("prompt_sets", []))
+        try:  # the limits on how many phrases and sets an account keeps depend on what it has already
+            phrases_added = sum(journal.allow_phrase(db, user, phrase) for phrase in file_phrases)
+            prompt_set_keys, sets_added = _restore_prompt_sets(db, user, file_sets)
+        except InvalidInput as error:
+            raise InvalidInput(f"Nothing was imported: {error}") from None
         seen = {
             (created_at, body)
             for created_at, body in db.execute(f"SELECT created_at, body FROM entries WHERE {owner_sql}", params)

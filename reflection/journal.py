@@ -28,6 +28,10 @@ MAX_TAGS = 20
 MAX_TAG_CHARS = 40
 DEFAULT_PAGE_SIZE = 20
 MAX_MESSAGE_CHARS = 10_000  # debrief notes and comments
+# An allowed phrase is a flagged span of a few words; every phrase is matched in each check of the
+# person's (or group's) text, so both their length and their number are capped.
+MAX_ALLOWED_PHRASE_CHARS = 200
+MAX_ALLOWED_PHRASES = 1_000
 
 # Search snippets mark matches with private-use characters; the UI escapes the text, then turns
 # these into highlight markup, so user text can never inject HTML.
@@ -188,16 +192,31 @@ def allow_phrase(db: Database, user: User, phrase: str, *, group_id: int | None 
 
     Returns False when it was already allowed.
     """
+    phrase = clean_phrase(phrase)
+    if group_id is not None:
+        access.require(db, user, "manage", "group", one_row(db, "SELECT * FROM groups WHERE id = ?", [group_id]))
+    owner_column, owner = ("group_id", group_id) if group_id is not None else ("user_id", user.id)
+    with writing(db):
+        kept = db.execute(f"SELECT count(*) FROM allowed_phrases WHERE {owner_column} = ? AND phrase != ?",
+                          [owner, phrase]).fetchone()[0]
+        if kept >= MAX_ALLOWED_PHRASES:
+            raise InvalidInput(f"There are already {MAX_ALLOWED_PHRASES:,} allowed phrases, the most one person or "
+                               "group can keep. Remove some on the Account page first.")
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO allowed_phrases (user_id, group_id, phrase, created_at) VALUES (?, ?, ?, ?)",
+            [None if group_id is not None else user.id, group_id, phrase, utc_now()],
+        )
+    return cursor.rowcount == 1
+
+
+def clean_phrase(phrase: str) -> str:
+    """A phrase to allow, as stored: normalised, on one line, not empty, not overlong."""
     phrase = " ".join(clean_text(phrase).split())
     if not phrase:
         raise InvalidInput("There is no phrase to allow.")
-    if group_id is not None:
-        access.require(db, user, "manage", "group", one_row(db, "SELECT * FROM groups WHERE id = ?", [group_id]))
-    cursor = db.execute(
-        "INSERT OR IGNORE INTO allowed_phrases (user_id, group_id, phrase, created_at) VALUES (?, ?, ?, ?)",
-        [None if group_id is not None else user.id, group_id, phrase, utc_now()],
-    )
-    return cursor.rowcount == 1
+    if len(phrase) > MAX_ALLOWED_PHRASE_CHARS:
+        raise InvalidInput(f"An allowed phrase can be at most {MAX_ALLOWED_PHRASE_CHARS} characters.")
+    return phrase
 
 
 def disallow_phrase(db: Database, user: User, phrase: str) -> None:

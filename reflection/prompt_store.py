@@ -8,10 +8,16 @@ from sqlite_utils import Database
 
 from . import access, prompts
 from .accounts import User
-from .db import one_row, utc_now
+from .db import one_row, utc_now, writing
 from .errors import InvalidInput
 
+# The same limits hold on the Prompts page and for imported sets. The name and description limits
+# are the Prompts page's boxes; every stored set is parsed again on each page run, hence a cap on
+# the size of one set and on how many one person or group keeps.
 MAX_SET_CHARS = 20_000
+MAX_SET_NAME_CHARS = 120
+MAX_SET_DESCRIPTION_CHARS = 300
+MAX_SETS_PER_OWNER = 200
 
 
 @dataclass(frozen=True)
@@ -42,21 +48,38 @@ def add_set(db: Database, user: User, name: str, lines: str, *, description: str
     if group_id is not None:
         access.require(db, user, "create", "group", one_row(db, "SELECT * FROM groups WHERE id = ?", [group_id]))
     body = prompts.prompt_set_from_lines(name, lines, description=description)
+    row = store_set(db, body, owner_id=None if group_id is not None else user.id, group_id=group_id)
+    return StoredSet(row["id"], _parse_row(row), group_id, can_delete=True)
+
+
+def check_set(body: str) -> prompts.PromptSet:
+    """The stored form of a set (its TOML body) within every limit, or InvalidInput saying which."""
     if len(body) > MAX_SET_CHARS:
         raise InvalidInput(f"A prompt set can be at most {MAX_SET_CHARS:,} characters.")
     try:
-        prompts.parse_custom_set(body, slug="new", origin="personal")
+        parsed = prompts.parse_custom_set(body, slug="new", origin="personal")
     except prompts.PromptFileError as error:
         raise InvalidInput(f"That prompt set cannot be used: {error}") from None
-    row = {
-        "owner_id": None if group_id is not None else user.id,
-        "group_id": group_id,
-        "slug": prompts.slugify(name),
-        "body": body,
-        "created_at": utc_now(),
-    }
-    set_id = db["prompt_sets"].insert(row).last_pk
-    return StoredSet(set_id, _parse_row({**row, "id": set_id}), group_id, can_delete=True)
+    if len(parsed.name) > MAX_SET_NAME_CHARS:
+        raise InvalidInput(f"A prompt set's name can be at most {MAX_SET_NAME_CHARS} characters.")
+    if len(parsed.description) > MAX_SET_DESCRIPTION_CHARS:
+        raise InvalidInput(f"A prompt set's description can be at most {MAX_SET_DESCRIPTION_CHARS} characters.")
+    return parsed
+
+
+def store_set(db: Database, body: str, *, owner_id: int | None, group_id: int | None = None,
+              created_at: str | None = None) -> dict:
+    """Insert a checked set for one person or one group (the caller has checked access); returns the row."""
+    parsed = check_set(body)
+    with writing(db):
+        owner_column, owner = ("owner_id", owner_id) if owner_id is not None else ("group_id", group_id)
+        kept = db.execute(f"SELECT count(*) FROM prompt_sets WHERE {owner_column} = ?", [owner]).fetchone()[0]
+        if kept >= MAX_SETS_PER_OWNER:
+            raise InvalidInput(f"There are already {MAX_SETS_PER_OWNER} prompt sets here, the most one person or "
+                               "group can keep. Delete one you no longer use first.")
+        row = {"owner_id": owner_id, "group_id": group_id, "slug": prompts.slugify(parsed.name), "body": body,
+               "created_at": created_at or utc_now()}
+        return {**row, "id": db["prompt_sets"].insert(row).last_pk}
 
 
 def stored_sets(db: Database, user: User) -> list[StoredSet]:

@@ -6,11 +6,12 @@ import io
 import json
 import subprocess
 import sys
+import tomllib
 from datetime import date
 
 import pytest
 
-from reflection import drafts, export, journal, prompt_store
+from reflection import drafts, export, journal, prompt_store, prompts
 from reflection.errors import InvalidInput
 from reflection.config import PROJECT_ROOT
 
@@ -123,6 +124,17 @@ def valid_document(db, user) -> dict:
     return json.loads(export.to_json(db, user))
 
 
+def nested(depth: int) -> list:
+    value: list = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def long_set(name: str, prompt_chars: int = 20) -> str:
+    return prompts.prompt_set_from_lines(name, "\n".join(["What went well today?"] * (prompt_chars // 20)))
+
+
 @pytest.mark.parametrize(
     "spoil, message",
     [
@@ -141,6 +153,22 @@ def valid_document(db, user) -> dict:
         (lambda doc: json.dumps({**doc, "prompt_sets": [{**doc["prompt_sets"][0], "body": "kind = 3"}]}),
          "Prompt set 1 .*cannot be used"),
         (lambda doc: b"\xff\xfe\x00bad", "not UTF-8"),
+        (lambda doc: json.dumps({**doc, "entries": [{**doc["entries"][0], "body": "Lab \ud800 day"}]}),
+         "entries › 1 › body .*lone surrogate"),
+        (lambda doc: json.dumps({**doc, "entries": [{**doc["entries"][0], "\udfff": 1}]}), "lone surrogate"),
+        (lambda doc: json.dumps({**doc, "entries": []})[:-1] + ', "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+         "12 levels deep"),
+        (lambda doc: json.dumps({**doc, "entries": [{**doc["entries"][0], "prompt_answers": nested(40)}]}),
+         "12 levels deep"),
+        (lambda doc: json.dumps({**doc, "entries": [{**doc["entries"][0], "prompt_answers": [{"step": ["a"]}]}]}),
+         "Entry 1 .*object of texts"),
+        (lambda doc: json.dumps({**doc, "allowed_phrases": [{"phrase": "at risk " * 40}]}),
+         "Allowed phrase 1 .*at most 200 characters"),
+        (lambda doc: json.dumps({**doc, "prompt_sets": [{**doc["prompt_sets"][0], "body": long_set("n" * 121)}]}),
+         "Prompt set 1 .*name can be at most 120"),
+        (lambda doc: json.dumps({**doc, "prompt_sets": [{**doc["prompt_sets"][0], "body": long_set("Big", 30_000)}]}),
+         "Prompt set 1 .*at most 20,000 characters"),
+        (lambda doc: b" " * (export.MAX_IMPORT_BYTES + 1), "at most 50 MB"),
     ],
 )
 def test_a_bad_file_is_refused_clearly_and_imports_nothing(db, make_user, journal_of, spoil, message):
@@ -225,3 +253,48 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(db, 
     assert {row["body"] for row in rows} >= {"'" + formula for formula in formulas}
     assert rows[0]["body"] == "A plain entry - with a dash inside." and rows[0]["title"] == "Plain"
     assert all(row["word_count"].isdigit() for row in rows)
+
+
+@pytest.mark.parametrize("limit, phrases_kept, sets_kept", [("MAX_ALLOWED_PHRASES", 2, 0), ("MAX_SETS_PER_OWNER", 0, 1)])
+def test_import_keeps_the_limits_on_how_many_phrases_and_sets_an_account_holds(
+        db, make_user, journal_of, monkeypatch, limit, phrases_kept, sets_kept):
+    newcomer = make_user()
+    monkeypatch.setattr(journal, "MAX_ALLOWED_PHRASES", 2)
+    monkeypatch.setattr(prompt_store, "MAX_SETS_PER_OWNER", 1)
+    for number in range(phrases_kept):
+        journal.allow_phrase(db, newcomer, f"phrase {number}")
+    for number in range(sets_kept):
+        prompt_store.add_set(db, newcomer, f"Set {number}", "What went well?")
+    with pytest.raises(InvalidInput, match="Nothing was imported: There are already"):
+        export.import_json(db, newcomer, export.to_json(db, journal_of))
+    assert db.execute("SELECT count(*) FROM entries WHERE author_id = ?", [newcomer.id]).fetchone()[0] == 0
+    assert len(journal.own_allowed_phrases(db, newcomer)) == phrases_kept
+    assert len(prompt_store.stored_sets(db, newcomer)) == sets_kept
+
+
+def test_the_prompts_page_and_import_share_the_prompt_set_limits(db, make_user, monkeypatch):
+    teacher = make_user()
+    with pytest.raises(InvalidInput, match="name can be at most 120"):
+        prompt_store.add_set(db, teacher, "n" * 121, "What went well?")
+    with pytest.raises(InvalidInput, match="description can be at most 300"):
+        prompt_store.add_set(db, teacher, "Exit check", "What went well?", description="d" * 301)
+    monkeypatch.setattr(prompt_store, "MAX_SETS_PER_OWNER", 1)
+    prompt_store.add_set(db, teacher, "Exit check", "What went well?")
+    with pytest.raises(InvalidInput, match="already 1 prompt sets"):
+        prompt_store.add_set(db, teacher, "Another", "What next?")
+    with pytest.raises(InvalidInput, match="at most 200 characters"):
+        journal.allow_phrase(db, teacher, "at risk " * 40)
+
+
+def test_the_import_size_limit_is_the_servers_upload_limit():
+    config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] * 2**20 == export.MAX_IMPORT_BYTES
+
+
+def test_cli_refuses_a_file_over_the_import_limit_before_reading_it(db_path, make_user, tmp_path):
+    teacher = make_user()
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as file:
+        file.truncate(export.MAX_IMPORT_BYTES + 1)  # sparse: no 50 MB written to disk
+    result = run_cli(db_path, "import", "--user", teacher.username, str(huge))
+    assert result.returncode == 2 and "at most 50 MB" in result.stderr and "Traceback" not in result.stderr

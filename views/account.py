@@ -76,7 +76,8 @@ st.caption(
     "Add the entries of a JSON export to this account, with their dates, tags and prompt answers. "
     "Entries already here (same time and text) are skipped, so importing a file twice adds nothing twice."
 )
-uploaded = st.file_uploader("JSON export", type=["json"], key="account_import_file")
+uploaded = st.file_uploader("JSON export", type=["json"], key="account_import_file",
+                            max_upload_size=export.MAX_IMPORT_BYTES // 2**20)
 if uploaded is not None and st.button("Import these entries", key="account_import"):
     try:
         with st.spinner("Importing and checking each entry…"):
