@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -59,13 +60,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
 
     connection = database.connect(args.db)
+    if args.output is not None:
+        database.refuse_live_file(connection, args.output)
     text = export.export(connection, _account(connection, args.user), args.format)
     if args.output is None:
         sys.stdout.write(text)
     else:
-        args.output.write_text(text, encoding="utf-8")
+        _write_private(args.output, text)
         print(f"Exported {args.format} to {args.output}.", file=sys.stderr)
     return 0
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write an export readable by its owner only, as the database itself is: it holds a private journal."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, database.PRIVATE_FILE_MODE)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+    except OSError as error:
+        raise ReflectionError(f"Cannot write {path}: {error.strerror}.") from None
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -115,10 +128,13 @@ def cmd_train_checker(args: argparse.Namespace) -> int:
     from .language.training import train
 
     try:
-        manifest = train.train(args.output)
+        if args.recalibrate:
+            manifest = train.recalibrate(args.output or train.MODEL_DIR)
+        else:
+            manifest = train.train(args.output)
     except train.FrozenSplitChanged as error:
         raise ReflectionError(str(error)) from None
-    print(f"Trained the checker's model into {args.output}: thresholds {manifest['thresholds']}, "
+    print(f"Model ready in {args.output or train.MODEL_DIR}: thresholds {manifest['thresholds']}, "
           f"development split {manifest['dev_calibration']}.")
     print("Measure it with: python bench/checker_quality.py")
     return 0
@@ -167,6 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
         "train-checker", help="train the bias check's learned components on the corpus (seeded, about 20 minutes)")
     train_command.add_argument("--output", type=Path, default=None,
                                help="model folder to write (default: the shipped reflection/language/model)")
+    train_command.add_argument("--recalibrate", action="store_true",
+                               help="only choose the flag thresholds again, on the development split")
     train_command.set_defaults(run=cmd_train_checker)
 
     backup = commands.add_parser("backup", help="copy the database safely while the app runs")
@@ -184,6 +202,12 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except ReflectionError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as error:
+        explained = database.explain_storage_error(error)
+        if explained is None:
+            raise
+        print(f"error: {explained}", file=sys.stderr)
         return 2
 
 

@@ -48,6 +48,8 @@ def test_jsonl_contract(tmp_path):
         ('{"id": 1}\n', 'line 1: missing "text"'),
         ('{"id": 1, "text": 5}\n', 'line 1: "text" must be a string'),
         ('[1, 2]\n', "line 1: expected a JSON object"),
+        ('{"id": 1, "text": "fine"}\n{"id": 2, "text": "half \\ud800 a pair"}\n', "line 2: the text holds a lone surrogate"),
+        ('{"id": 1, "text": "' + "a" * 50_001 + '"}\n', "line 1: the text has 50,001 characters"),
     ],
 )
 def test_jsonl_bad_input(tmp_path, capsys, content, message):
@@ -76,3 +78,12 @@ def test_human_output_from_file(tmp_path, capsys):
     path.write_text("Nothing to see here.", encoding="utf-8")
     assert main([str(path)]) == 0
     assert capsys.readouterr().out.strip() == "0 flags."
+
+
+def test_jsonl_line_separator_inside_a_string_is_not_a_record_break(tmp_path, capsys):
+    # U+2028 is legal inside a JSON string; only "\n" ends a record.
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": 1, "text": "These kids are lazy.\u2028Next line."}\n', encoding="utf-8")
+    assert main(["--format", "jsonl", "--input", str(path)]) == 0
+    line = json.loads(capsys.readouterr().out)
+    assert line["id"] == 1 and [flag["text"] for flag in line["flags"]] == ["lazy"]

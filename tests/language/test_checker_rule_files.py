@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from reflection.language.rules import RULES_DIR, RuleFileError, load_rules
+from reflection.language.rules import CATEGORIES, RULES_DIR, RuleFileError, load_rules
 from reflection.language.pipeline import DeficitLanguageChecker
 
 
@@ -64,3 +64,29 @@ def test_invalid_token_pattern_names_the_rule(nlp, rules_dir):
     _edit(rules_dir / "poverty.toml", '[{LOWER = "word"}, {ORTH = "-", OP = "?"}, {LOWER = "gap"}],', '[{LOWERCASE = "word"}],')
     with pytest.raises(RuleFileError, match="poverty.toml: rule 'poverty.word_gap', field 'patterns'"):
         DeficitLanguageChecker(nlp, load_rules(rules_dir))
+
+
+def test_every_category_has_guidance_for_model_flags(rules_dir):
+    guides = load_rules(rules_dir).guides
+    assert set(guides) == set(CATEGORIES)
+    assert all(g.explanation and g.source and g.question and 1 <= len(g.alternatives) <= 3 for g in guides.values())
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("[poverty]", "[povrety]", "[poverty]: missing table"),
+        ('question = "How many students, exactly, and which ones do not fit the claim?"', 'question = ""',
+         "[generalization], field 'question'"),
+    ],
+)
+def test_malformed_category_guides(rules_dir, old, new, message):
+    _edit(rules_dir / "_categories.toml", old, new)
+    with pytest.raises(RuleFileError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_rules(rules_dir)
+
+
+def test_version_changes_with_the_category_guides(rules_dir):
+    before = load_rules(rules_dir).version
+    _edit(rules_dir / "_categories.toml", "hides the individuals", "hides each individual")
+    assert load_rules(rules_dir).version != before

@@ -119,13 +119,27 @@ def write_manifest(model_dir: Path, thresholds: Thresholds, extra: dict) -> None
     (model_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
+def recalibrate(model_dir: Path, extra: dict | None = None, *, log=print) -> dict:
+    """Choose the flag thresholds on the development split again and rewrite the manifest."""
+    from .calibration import calibrate
+
+    manifest_path = model_dir / MANIFEST_NAME
+    kept = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
+    extra = {key: kept[key] for key in ("base_model", "spacy_version", "seed", "dev_scores") if key in kept} | (extra or {})
+    # Calibration loads the model through its manifest: start from thresholds that flag nothing.
+    write_manifest(model_dir, Thresholds(span_weight=1.0, flag=1.01, likely=1.01), extra)
+    thresholds, figures = calibrate(model_dir, load_split("dev"), TARGET_PRECISION, LIKELY_PRECISION)
+    log(f"calibrated on the development split: {thresholds} ({figures})")
+    write_manifest(model_dir, thresholds, {**extra, "dev_calibration": figures})
+    return json.loads(manifest_path.read_text(encoding="utf-8"))
+
+
 def train(output_dir: Path | None = None, *, overrides: dict | None = None, log=print) -> dict:
     """Train, calibrate and write the model (by default the shipped one); returns the manifest."""
     output_dir = MODEL_DIR if output_dir is None else output_dir
     from spacy.cli.train import train as spacy_train
 
     from ..pipeline import model_name
-    from .calibration import calibrate
 
     check_frozen_test_split()
     base = model_name()
@@ -149,19 +163,14 @@ def train(output_dir: Path | None = None, *, overrides: dict | None = None, log=
         staged = work_dir / "model"
         _kept_components(work_dir / "out" / "model-best", staged)
         meta = json.loads((work_dir / "out" / "model-best" / "meta.json").read_text(encoding="utf-8"))
-        provisional = Thresholds(span_weight=1.0, flag=1.0, likely=1.0)
-        write_manifest(staged, provisional, {})
-        thresholds, calibration = calibrate(staged, load_split("dev"), TARGET_PRECISION, LIKELY_PRECISION)
-        log(f"calibrated on dev: {thresholds} ({calibration})")
         extra = {
             "base_model": f"{base} {spacy.util.get_package_version(base) or ''}".strip(),
             "spacy_version": spacy.__version__,
             "seed": spacy.util.load_config(CONFIG_PATH)["system"]["seed"],
             "dev_scores": {k: meta["performance"].get(k) for k in ("cats_score", "spans_sc_f", "spans_sc_p",
                                                                    "spans_sc_r")},
-            "dev_calibration": calibration,
         }
-        write_manifest(staged, thresholds, extra)
+        recalibrate(staged, extra, log=log)
         if output_dir.exists():
             shutil.rmtree(output_dir)
         shutil.copytree(staged, output_dir)
