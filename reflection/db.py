@@ -7,6 +7,7 @@ the first connection.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from . import config
-from .errors import ReflectionError
+from .errors import InvalidInput, ReflectionError
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -233,6 +234,8 @@ _STORAGE_PROBLEMS = {
     "unable to open database": "The journal database cannot be opened. Please tell your administrator.",
     "disk i/o error": "The server could not write to its disk. Your text is still in the form; please tell your "
     "administrator.",
+    "file is not a database": "The journal database file is not a database, or is damaged. Please tell your "
+    "administrator.",
 }
 
 
@@ -248,6 +251,54 @@ def explain_storage_error(error: sqlite3.Error) -> StorageError | None:
 _migrated_paths: set[str] = set()
 _migration_lock = threading.Lock()
 
+# The database and its backups hold everyone's private journals: only the account that runs the app
+# may read them. SQLite gives the -wal and -shm files the mode of the database file.
+PRIVATE_FILE_MODE = 0o600
+_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def keep_private(path: Path) -> None:
+    """Create `path` (if missing) readable and writable by its owner only; narrow a wider file and its
+    SQLite companions, such as a database created by an earlier release under a permissive umask."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise StorageError(f"Cannot create {path}: {error.strerror}.") from None
+    for companion in (Path(f"{path}{suffix}") for suffix in _COMPANIONS):
+        try:
+            if companion.exists() and companion.stat().st_mode & 0o077:
+                os.chmod(companion, PRIVATE_FILE_MODE)
+        except OSError:
+            pass  # not ours to change, or a read-only disk: the app still runs, read-only if need be
+
+
+def _database_file(path: Path) -> Path:
+    """`path` checked to be usable as a database file, with its folder created."""
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder; the database must be a file, such as {path / 'reflection.db'}.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StorageError(f"Cannot create the folder {path.parent}: {error.strerror}.") from None
+    return path
+
+
+def live_files(db: Database) -> set[Path]:
+    """The database file and its companions, which no export or backup may overwrite."""
+    main = Path(db.execute("PRAGMA database_list").fetchone()[2]).resolve()
+    return {Path(f"{main}{suffix}") for suffix in _COMPANIONS}
+
+
+def refuse_live_file(db: Database, destination: Path) -> None:
+    live = live_files(db)
+    same = destination.resolve() in live or (destination.exists() and any(
+        other.exists() and os.path.samefile(destination, other) for other in live))
+    if same:
+        raise InvalidInput(f"{destination} is the live database (or one of its files); writing there would destroy "
+                           "it. Choose another file name.")
+
 
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -255,8 +306,8 @@ def utc_now() -> str:
 
 def connect(path: str | Path | None = None) -> Database:
     """Open the database (creating and migrating it if needed) with the settings every connection needs."""
-    db_path = Path(path) if path is not None else config.database_path()
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    db_path = _database_file(Path(path) if path is not None else config.database_path())
+    keep_private(db_path)
     # isolation_level=None: no implicit transactions; every multi-statement write uses `writing()`.
     conn = sqlite3.connect(
         str(db_path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None
@@ -367,9 +418,15 @@ def one_row(db: Database, sql: str, params: list) -> dict | None:
 
 
 def backup(db: Database, destination: str | Path) -> Path:
-    """Copy the live database with SQLite's online backup API (safe while others write)."""
+    """Copy the live database with SQLite's online backup API (safe while others write).
+
+    A folder as destination gets a file named after the time of the backup.
+    """
     destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    if destination.is_dir():
+        destination = destination / f"reflection-{datetime.now():%Y-%m-%d-%H%M%S}.db"
+    refuse_live_file(db, destination)
+    keep_private(_database_file(destination))
     target = sqlite3.connect(str(destination))
     try:
         db.conn.backup(target)

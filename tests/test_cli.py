@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from reflection import accounts, groups, journal, sharing
 from reflection import db as database
 
@@ -84,3 +86,90 @@ def test_reanalyse_brings_old_analyses_up_to_date(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Re-checked 4 entries" in result.stdout and "4/4" in result.stderr
     assert journal.count_stale_entries(database.connect(path)) == 0
+
+
+# --- foot-guns: the live database, file modes, folders where files belong -----------------------
+
+
+def private(path: Path) -> bool:
+    return path.stat().st_mode & 0o777 == database.PRIVATE_FILE_MODE
+
+
+def make_live_database(path: Path) -> None:
+    live = database.connect(path)
+    accounts.create_user(live, None, "kept", "Kept", "a good long password")
+    live.conn.close()
+
+
+@pytest.mark.parametrize("target", ["", "-wal", "-shm"])
+def test_export_refuses_to_write_over_the_live_database(tmp_path, target):
+    path = tmp_path / "live.db"
+    make_live_database(path)
+    holder = database.connect(path)  # keeps the -wal and -shm files in place, as the running app does
+    try:
+        result = run_cli("--db", str(path), "export", "--user", "kept", "--output", f"{path}{target}")
+        assert result.returncode == 2 and "live database" in result.stderr and "Traceback" not in result.stderr
+        assert database.integrity_ok(holder) and accounts.find_user(holder, "kept")
+    finally:
+        holder.conn.close()
+    assert accounts.find_user(database.connect(path), "kept")
+
+
+def test_backup_refuses_the_live_database_as_its_destination(tmp_path):
+    path = tmp_path / "live.db"
+    make_live_database(path)
+    result = run_cli("--db", str(path), "backup", str(path))
+    assert result.returncode == 2 and "live database" in result.stderr
+    assert accounts.find_user(database.connect(path), "kept")
+
+
+def test_database_backups_and_exports_are_readable_by_their_owner_only(tmp_path):
+    old_umask = os.umask(0o022)  # the usual default, under which files are created world-readable
+    try:
+        path = tmp_path / "live.db"
+        make_live_database(path)
+        backup = run_cli("--db", str(path), "backup", str(tmp_path / "copies" / "backup.db"))
+        exported = run_cli("--db", str(path), "export", "--user", "kept", "--output", str(tmp_path / "kept.json"))
+    finally:
+        os.umask(old_umask)
+    assert backup.returncode == 0 and exported.returncode == 0, backup.stderr + exported.stderr
+    assert all(private(file) for file in [path, tmp_path / "copies" / "backup.db", tmp_path / "kept.json"])
+    holder = database.connect(path)  # the log files exist while a connection is open
+    try:
+        assert all(private(Path(f"{path}{suffix}")) for suffix in ("-wal", "-shm"))
+    finally:
+        holder.conn.close()
+
+
+def test_an_existing_world_readable_database_is_narrowed_to_its_owner(tmp_path):
+    path = tmp_path / "old.db"
+    make_live_database(path)
+    os.chmod(path, 0o644)
+    result = run_cli("--db", str(path), "init-db")
+    assert result.returncode == 0, result.stderr
+    assert private(path)
+
+
+def test_a_folder_given_as_the_database_is_refused_clearly(tmp_path):
+    result = run_cli("--db", str(tmp_path), "init-db")
+    assert result.returncode == 2 and "is a folder" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_given_as_the_backup_destination_gets_a_dated_file(tmp_path):
+    path = tmp_path / "live.db"
+    make_live_database(path)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    result = run_cli("--db", str(path), "backup", str(folder))
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    [copy] = folder.iterdir()
+    assert copy.name.startswith("reflection-") and copy.suffix == ".db" and private(copy)
+    assert accounts.find_user(database.connect(copy), "kept")
+
+
+def test_a_file_that_is_not_a_database_is_refused_clearly(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("These are my notes, not a database. " * 100, encoding="utf-8")
+    result = run_cli("--db", str(notes), "init-db")
+    assert result.returncode == 2 and "not a database" in result.stderr and "Traceback" not in result.stderr
