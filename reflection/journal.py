@@ -142,8 +142,14 @@ def parse_tags(text: str) -> list[str]:
     return clean_tags((text or "").split(","))
 
 
+def stored_body(text: str) -> str:
+    """An entry's text as it is stored and as its length limit counts it. NFC can lengthen text: some
+    characters (U+FB2C, U+0958) have no composed form and become two or three."""
+    return clean_text(text).strip("\n")
+
+
 def clean_draft(draft: EntryDraft) -> EntryDraft:
-    body = clean_text(draft.body).strip("\n")
+    body = stored_body(draft.body)
     if not body.strip():
         raise InvalidInput("Please write something before saving: the entry is empty.")
     if len(body) > config.MAX_ENTRY_CHARS:

@@ -159,3 +159,17 @@ def test_markup_in_entries_is_shown_as_text(app_test, make_user, db):
     body = next(m.value for m in at.markdown if "script" in m.value)
     assert "<script>" not in body and "&lt;script&gt;" in body
     assert "\\*\\*bold\\*\\*" in body and "\\[link\\]" in body
+
+
+def test_the_counter_warns_when_normalising_the_text_pushes_it_over_the_limit(app_test, make_user, db):
+    user = make_user()
+    # U+FB2C has no composed form: NFC turns each into three characters, so 50,000 typed become 50,010.
+    text = "a" * (config.MAX_ENTRY_CHARS - 5) + "\ufb2c" * 5
+    at = app_test(user)
+    at.run()
+    at.text_area(key="write_body").input(text).run()
+    assert "50,010 characters once saved" in texts(at.warning) and "over the 50,000 limit" in texts(at.warning)
+    at.button(key="write_save").click().run()
+    assert "limit is 50,000" in texts(at.error)
+    assert at.text_area(key="write_body").value == text
+    assert journal.list_entries(db, user).total == 0

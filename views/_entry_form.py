@@ -58,9 +58,11 @@ def render_fields(prefix: str, *, with_body: bool = True, on_change=None) -> Non
 def render_body(prefix: str, *, label: str = "Your reflection", on_change=None) -> None:
     # No max_chars: an over-long text stays in the box and saving explains the limit instead.
     st.text_area(label, key=key(prefix, "body"), height=260, on_change=on_change)
-    length = len(st.session_state.get(key(prefix, "body"), ""))
+    typed = st.session_state.get(key(prefix, "body"), "")
+    length = len(journal.stored_body(typed))
     if length > config.MAX_ENTRY_CHARS:
-        st.warning(f"{length:,} characters: over the {config.MAX_ENTRY_CHARS:,} limit. Shorten it to save.")
+        grown = " once saved (some characters become two or three)" if length > len(typed) else ""
+        st.warning(f"{length:,} characters{grown}: over the {config.MAX_ENTRY_CHARS:,} limit. Shorten it to save.")
 
 
 def draft_from_state(prefix: str, *, body: str | None = None, prompt_set: str | None = None,
