@@ -184,3 +184,17 @@ def test_a_facilitator_allows_a_flagged_phrase_for_the_whole_group(app_test, db,
     member_view = click(open_page(app_test, member, DEBRIEFS), f"debriefs_open_{debrief.id}")
     assert "struggling readers chose their own books" in shown(member_view)
     assert not [b for b in member_view.button if b.key and "_allow_" in b.key]
+
+
+def test_a_name_typed_by_hand_in_other_case_keeps_the_choice_made_for_it(app_test, db, make_user):
+    teacher, coach = make_user("teacher"), make_user("coach")
+    body = "Maria explained her graph, and later maria and Hope compared answers."
+    entry = journal.create_entry(db, teacher, journal.EntryDraft(body=body))
+    at = open_page(app_test, teacher, COACHING)
+    assert at.text_input(key=f"coaching_extra_names_{entry.id}")  # the box is offered beside the detected names
+    at.radio(key=f"coaching_name_{entry.id}_0_choice").set_value("pseudonym").run()
+    at.text_input(key=f"coaching_name_{entry.id}_0_pseudonym").input("Student A")
+    at.text_input(key=f"coaching_extra_names_{entry.id}").input("MARIA, hope").run()
+    click(at, "coaching_share_submit")
+    [share] = sharing.list_received_shares(db, coach)
+    assert share.body == "Student A explained her graph, and later Student A and H. compared answers."

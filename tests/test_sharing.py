@@ -151,3 +151,45 @@ def test_coaches_search_only_their_active_shares(db, people, entry, make_user):
     ]
     assert sharing.search_received_shares(db, coach, "100%_") == []
 
+
+
+def test_a_name_is_hidden_in_every_letter_case(db, people):
+    teacher, coach, _ = people
+    body = "Maria explained her graph. Later maria helped, and MARIA laughed. Mariana kept her name."
+    entry = journal.create_entry(db, teacher, journal.EntryDraft(body=body, title="maria's day"))
+    names = sharing.names_in_entry(db, teacher, entry.id)
+    assert [name.casefold() for name in names].count("maria") == 1
+    [maria] = [name for name in names if name.casefold() == "maria"]
+    share = sharing.share_entry(db, teacher, entry.id, coach_id=coach.id,
+                                replacements={maria: sharing.replacement_for(maria, "pseudonym", "Student A")})
+    assert "maria" not in f"{share.title} {share.body}".casefold().replace("mariana", "")
+    assert share.body == ("Student A explained her graph. Later Student A helped, and Student A laughed. "
+                          "Mariana kept her name.")
+    assert share.title == "Student A's day"
+
+
+@pytest.mark.parametrize(
+    "body, name",
+    [
+        ("Al was absent today, so the group was short.", "Al"),
+        ("Bo is new to the class and sat near the door.", "Bo"),
+        ("李明 explained the answer to his table.", "李明"),
+        ("I asked 李明 to lead the group.", "李明"),
+        ("Then مريم asked for help with the ratio table.", "مريم"),
+        ("Priya and अर्जुन shared a poster.", "अर्जुन"),
+        ("NGOZI said the quiz was too long.", "NGOZI"),
+    ],
+)
+def test_short_names_names_in_other_scripts_and_names_in_capitals_are_hidden(db, people, body, name):
+    teacher, coach, _ = people
+    entry = journal.create_entry(db, teacher, journal.EntryDraft(body=body))
+    names = sharing.names_in_entry(db, teacher, entry.id)
+    assert name in names
+    choices = {found: sharing.replacement_for(found, "pseudonym", "Student A") for found in names}
+    share = sharing.share_entry(db, teacher, entry.id, coach_id=coach.id, replacements=choices)
+    assert name not in share.body and "Student A" in share.body
+
+
+def test_a_whole_entry_in_another_script_is_not_all_names(db, people):
+    entry = journal.create_entry(db, people[0], journal.EntryDraft(body="今天的数学课很好。学生们一起讨论了分数。"))
+    assert sharing.names_in_entry(db, people[0], entry.id) == []

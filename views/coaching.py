@@ -129,7 +129,9 @@ def name_replacements(entry_id: int) -> dict[str, str] | None:
         "Other names to hide (comma separated)", key=f"coaching_extra_names_{entry_id}",
         help="Name detection can miss names that are also ordinary words. Names typed here become initials.",
     )
-    extra = [name for name in (part.strip() for part in missed.split(",")) if name and name not in names]
+    # A name typed again in other letter case ("maria" for "Maria") is already hidden by the choice below.
+    detected = {name.casefold() for name in names}
+    extra = [name for name in (part.strip() for part in missed.split(",")) if name and name.casefold() not in detected]
     replacements = {name: sharing.replacement_for(name, "initials") for name in extra}
     if not names:
         if not extra:

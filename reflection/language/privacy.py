@@ -7,16 +7,23 @@ entities, a capitalised proper noun counts as a name when the sentence gives evi
 - it is not the first word of its sentence (where any word is capitalised), or
 - it is the subject of a verb people do ("said", "explained", "asked", "wrote" ...), or
 - it owns something ("Maya's graph"), or
-- it is listed with a name ("Ana, Dev and Li").
+- it is listed with a name ("Ana, Dev and Li"), or
+- it is said to be in a state people are in ("Al was absent", "Bo is new").
+
+A word in a script without capitals (李明, مريم, अर्जुन) in an English entry counts as a name, and a
+word in capitals ("MARIA") does when the sentence gives the same evidence.
 
 A stop list keeps ordinary capitalised words out (days, months, school subjects, languages, classroom
 words, places and apps: "Math", "Monday", "Period", "Spanish", "Google"). Once a word is a name,
-every occurrence of it is. Names that are also common words ("Hope", "Will") may be missed.
+every occurrence of it is, in any case ("maria", "MARIA"), and replacing ignores case too: a leaked
+name costs more than a common word replaced in the preview the teacher checks. Names that are also
+common words ("Hope", "Will") may be missed; the teacher can type those in by hand.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from spacy.tokens import Doc, Token
@@ -89,6 +96,12 @@ aunt uncle cousin guardian friend friends partner essay work answer answers grap
 ideas project paper homework notebook desk seat behavior behaviour reading writing grade grades score
 drawing poster story poem response explanation strategy solution voice hand attitude face name birthday
 """.split())
+# States people are in: "Al was absent", "Bo is new" ("be" alone says nothing about a person).
+_HUMAN_STATES = frozenset("""
+absent present late quiet tired sick ill upset happy sad angry proud excited nervous anxious shy new
+calm chatty confused frustrated bored engaged focused distracted hungry sleepy eager ready
+""".split())
+_STATE_VERBS = frozenset({"be", "seem", "look", "feel", "get", "become", "stay"})
 _PLACE_LIKE = frozenset({"GPE", "LOC", "FAC"})
 # NORP is left out: the model calls many first names a nationality ("with Priya"); nationality words
 # themselves are in the stop list.
@@ -111,6 +124,11 @@ def person_names(text: str) -> list[NameSpan]:
                 in_person[i] = True
     known = {t.text for start, end in spans for t in doc[start:end] if _looks_like_name(t)}
     known |= {t.text for t in doc if not in_person[t.i] and _looks_like_name(t) and _is_named_here(t, known)}
+    known |= {t.text for t in doc if _in_capitals(t.text) and not _is_stop(t) and _is_named_here(t, known)}
+    uncased = {t.text for t in doc if _uncased_word(t.text)}
+    # Only in an English entry: a whole entry in another script would make every word a "name".
+    if len(uncased) <= sum(1 for t in doc if t.is_alpha and not _uncased_word(t.text)):
+        known |= uncased
     # Listed with a name ("Ana, Dev and Li"): every capitalised member of the list is one.
     for _ in range(3):
         found = {
@@ -123,25 +141,27 @@ def person_names(text: str) -> list[NameSpan]:
         if not found:
             break
         known |= found
-    # Every occurrence of a known name is a name; runs of them are one name ("Maria Lopez").
+    # Every occurrence of a known name, in any case, is a name; runs of them are one name ("Maria Lopez").
+    folded = {name.casefold() for name in known}
     index = 0
     while index < len(doc):
-        if in_person[index] or doc[index].text not in known:
+        if in_person[index] or doc[index].text.casefold() not in folded:
             index += 1
             continue
         end = index + 1
-        while end < len(doc) and not in_person[end] and doc[end].text in known and doc[end - 1].whitespace_ == " ":
+        while (end < len(doc) and not in_person[end] and doc[end].text.casefold() in folded
+               and doc[end - 1].whitespace_ == " "):
             end += 1
         spans.append((index, end))
         index = end
-    names: dict[str, NameSpan] = {}
+    names: dict[str, NameSpan] = {}  # by the name folded to lower case: "maria" is "Maria" again
     for start, end in sorted(spans):
         span = doc[start:end]
         name = _TRAILING_NOISE.sub("", span.text)
         lead = len(name) - len(_LEADING_NOISE.sub("", name))
         name = name[lead:]
-        if name and name not in names:
-            names[name] = NameSpan(span.start_char + lead, span.start_char + lead + len(name), name)
+        if name and name.casefold() not in names:
+            names[name.casefold()] = NameSpan(span.start_char + lead, span.start_char + lead + len(name), name)
     return sorted(names.values(), key=lambda span: span.start)
 
 
@@ -173,6 +193,17 @@ def _looks_like_name(token: Token) -> bool:
     return token.pos_ in {"PROPN", "NOUN", "ADJ", "X", "INTJ"} or token.ent_type_ == "PERSON"
 
 
+def _in_capitals(text: str) -> bool:
+    """"MARIA": letters, all capitals, long enough not to be an initial."""
+    return len(text) >= 3 and text.isalpha() and text.isupper()
+
+
+def _uncased_word(text: str) -> bool:
+    """A word in a script without capital letters (Chinese, Arabic, Devanagari, Hangul ...)."""
+    letters = [c for c in text if not unicodedata.category(c).startswith("M")]  # vowel signs are marks
+    return bool(letters) and all(c.isalpha() and c.lower() == c.upper() for c in letters)
+
+
 def _is_named_here(token: Token, known: set[str]) -> bool:
     """The sentence gives evidence that this capitalised word is someone's name."""
     if token.text in known:
@@ -182,6 +213,10 @@ def _is_named_here(token: Token, known: set[str]) -> bool:
         return True
     if token.dep_ == "dobj" and token.head.lemma_.lower() in _PERSON_OBJECT_VERBS:
         return True
+    if _in_a_human_state(token):
+        return True
+    if _in_capitals(token.text):
+        return False  # without the evidence above, "NASA", "STEM"
     if entity in _PLACE_LIKE or entity in _OTHER_ENTITIES or token.pos_ != "PROPN" or _starts_sentence(token):
         return False
     # Mid-sentence, a capitalised word is a name unless it is part of a Title Case phrase
@@ -228,6 +263,13 @@ def _acts_as_a_person(token: Token) -> bool:
     return verb.lemma_.lower() in _HUMAN_VERBS or verb.lower_ in _HUMAN_VERBS
 
 
+def _in_a_human_state(token: Token) -> bool:
+    """Subject of "was absent", "is new", "seemed tired"."""
+    verb = token.head
+    return token.dep_ == "nsubj" and verb.lemma_.lower() in _STATE_VERBS and any(
+        child.dep_ == "acomp" and child.lemma_.lower() in _HUMAN_STATES for child in verb.children)
+
+
 def _owns_something(token: Token, personal_only: bool) -> bool:
     """"Maya's graph": a possessive 's after the word (for a word taken for a place, only
     before something a person has: "Kenji's mom", not "Chicago's museums")."""
@@ -266,12 +308,15 @@ def _list_members(token: Token) -> list[Token]:
 
 
 def replace_names(text: str, replacements: dict[str, str]) -> str:
-    """Replace every whole-word occurrence of each name; longer names first ("Maria Lopez" before "Maria")."""
+    """Replace every whole-word occurrence of each name in any case ("maria", "MARIA"); longer names
+    first ("Maria Lopez" before "Maria")."""
     names = sorted((name for name in replacements if name.strip()), key=len, reverse=True)
     if not names:
         return text
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(name) for name in names) + r")(?!\w)")
-    return pattern.sub(lambda match: replacements[match.group(0)], text)
+    # One group per name, so the match says which name it is even when its case differs.
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(f"({re.escape(name)})" for name in names) + r")(?!\w)",
+                         re.IGNORECASE)
+    return pattern.sub(lambda match: replacements[names[match.lastindex - 1]], text)
 
 
 def initials(name: str) -> str:
