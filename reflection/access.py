@@ -80,7 +80,9 @@ def _share_recipient(db: Database, user: User, share: dict) -> bool:
     if share["withdrawn_at"] is not None:
         return False
     if share["coach_id"] is not None:
-        return share["coach_id"] == user.id
+        # The teacher chose this person as their coach: once the account is no longer a coach's,
+        # what was sent to the coach is no longer theirs to read.
+        return share["coach_id"] == user.id and user.is_coach
     return _is_member(db, user, share["group_id"])
 
 
@@ -222,11 +224,12 @@ def received_shares_where(user: User, alias: str = "shares") -> tuple[str, list]
     """Shares sent to this user as a coach or to a group they belong to, not withdrawn.
 
     A teacher's own share into their group is theirs, not received: it is listed with their shares.
+    Shares sent to a coach reach the account only while it is a coach's (see `_share_recipient`).
     """
     return (
-        f"{alias}.withdrawn_at IS NULL AND {alias}.owner_id != ? AND ({alias}.coach_id = ? OR {alias}.group_id IN "
-        f"(SELECT group_id FROM group_members WHERE user_id = ?))",
-        [user.id, user.id, user.id],
+        f"{alias}.withdrawn_at IS NULL AND {alias}.owner_id != ? AND (({alias}.coach_id = ? AND ?) OR "
+        f"{alias}.group_id IN (SELECT group_id FROM group_members WHERE user_id = ?))",
+        [user.id, user.id, int(user.is_coach), user.id],
     )
 
 
