@@ -7,7 +7,7 @@ import sqlite3
 import streamlit as st
 
 from views import _common as ui
-from reflection import accounts
+from reflection import accounts, audit
 from reflection import db as database
 from reflection.errors import ReflectionError
 
@@ -21,10 +21,10 @@ def first_run() -> None:
         "who creates accounts for teachers and coaches. An administrator cannot read anyone's private journal."
     )
     with st.form("first_run"):
-        username = st.text_input("Username", key="first_run_username")
+        username = st.text_input("Username", key="first_run_username", max_chars=accounts.MAX_USERNAME_CHARS)
         display_name = st.text_input("Your name", key="first_run_display_name")
-        password = st.text_input("Password", type="password", key="first_run_password")
-        confirm = st.text_input("Password again", type="password", key="first_run_confirm")
+        password = st.text_input("Password", type="password", key="first_run_password", max_chars=accounts.MAX_PASSWORD_LENGTH)
+        confirm = st.text_input("Password again", type="password", key="first_run_confirm", max_chars=accounts.MAX_PASSWORD_LENGTH)
         submitted = st.form_submit_button("Create admin account")
     if submitted:
         if password != confirm:
@@ -42,17 +42,59 @@ def first_run() -> None:
 def sign_in() -> None:
     st.title("Reflection")
     st.caption("A private place to reflect on teaching, and to check our own language for bias.")
+    if reason := st.session_state.pop(ui.SIGNED_OUT_KEY, None):
+        st.info(reason)
+    # max_chars only shapes the box; authenticate() refuses and never stores over-long input itself.
     with st.form("sign_in"):
-        username = st.text_input("Username", key="sign_in_username")
-        password = st.text_input("Password", type="password", key="sign_in_password")
+        username = st.text_input("Username", key="sign_in_username", max_chars=accounts.MAX_USERNAME_CHARS)
+        password = st.text_input("Password", type="password", key="sign_in_password", max_chars=accounts.MAX_PASSWORD_LENGTH)
         submitted = st.form_submit_button("Sign in")
     if submitted:
         try:
-            user = accounts.authenticate(ui.db(), username, password)
+            # st.context.ip_address is the connection's peer, or the client a trusted local proxy names
+            # (uvicorn's forwarded_allow_ips); raw X-Forwarded-For headers could be typed by anyone.
+            user = accounts.authenticate(ui.db(), username, password, st.context.ip_address)
         except ReflectionError as error:
             ui.show_error(error)
             return
         ui.sign_in(user)
+        st.rerun()
+
+
+def account_notices(user: accounts.User) -> None:
+    """What someone else did to this account (an admin's password reset), until its owner dismisses it."""
+    notices = audit.unseen_notices(ui.db(), user)
+    for notice in notices:
+        st.warning(ui.escape(notice.message) + " If you did not expect this, tell your administrator or school leader.")
+    if notices:
+        st.button("Dismiss", key="account_notices_dismiss", on_click=audit.dismiss_notices, args=(ui.db(), user))
+
+
+def choose_new_password(user: accounts.User) -> None:
+    """After an admin's reset, nothing else opens until the owner picks a password only they know."""
+    st.title("Choose a new password")
+    account_notices(user)
+    st.write(
+        "An administrator set a temporary password for your account. Before you continue, choose a new "
+        "password that only you know."
+    )
+    with st.form("choose_password", clear_on_submit=True):
+        new = st.text_input("New password", type="password", key="choose_password_new", max_chars=accounts.MAX_PASSWORD_LENGTH)
+        again = st.text_input("New password again", type="password", key="choose_password_again", max_chars=accounts.MAX_PASSWORD_LENGTH)
+        submitted = st.form_submit_button("Save my new password")
+    if st.button("Sign out", key="choose_password_sign_out"):
+        ui.sign_out()
+        st.rerun()
+    if submitted:
+        if new != again:
+            st.error("The two new passwords differ. Please type them again.")
+            return
+        try:
+            accounts.choose_new_password(ui.db(), user, new)
+        except ReflectionError as error:
+            ui.show_error(error)
+            return
+        ui.sign_in(user)  # the change ended every session of the account, this tab's too
         st.rerun()
 
 
@@ -87,11 +129,16 @@ def main() -> None:
         st.navigation(pages_for(None), position="hidden")
         sign_in()
         return
+    if user.must_change_password:
+        st.navigation(pages_for(None), position="hidden")
+        choose_new_password(user)
+        return
     with st.sidebar:
         st.markdown(f"Signed in as **{ui.escape(user.display_name)}** · {user.role}")
         if st.button("Sign out", key="sign_out"):
             ui.sign_out()
             st.rerun()
+    account_notices(user)
     st.navigation(pages_for(user)).run()
 
 

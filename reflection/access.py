@@ -7,7 +7,10 @@ Objects are database rows (dicts). Actions:
     read, list, search, edit, delete, comment, share  — the matrix in DESIGN.md
     create   — add a child object (a note or action item to a debrief, a debrief to a group), or a
                new group (kind "groups", the collection: admins and current facilitators)
-    manage   — facilitator/admin work on a group (invite, remove, norms) or admin work on accounts
+    manage   — facilitator/admin work on a group (remove members, norms) or admin work on accounts
+    invite   — bring an account into a group or make it a facilitator (add it, make an invite code,
+               promote): the group's facilitators only. An admin who could do this could add
+               themselves and read the group's debriefs and shares.
     run      — move a debrief through its steps and close it
     complete — tick an action item done (allowed after the debrief closes)
     leave    — leave a group
@@ -25,7 +28,10 @@ from .errors import AccessDenied
 if TYPE_CHECKING:
     from .accounts import User
 
-ACTIONS = ("read", "list", "search", "edit", "delete", "comment", "share", "create", "manage", "run", "complete", "leave")
+ACTIONS = (
+    "read", "list", "search", "edit", "delete", "comment", "share", "create", "manage", "invite", "run", "complete",
+    "leave",
+)
 KINDS = ("accounts", "groups", "entry", "share", "comment", "group", "debrief", "note", "action_item", "prompt_set")
 
 # Kinds that name a whole collection rather than one row, so their rules are asked with obj None.
@@ -116,7 +122,7 @@ def _group(db: Database, user: User, action: str, group: dict) -> bool:
     role = group_role(db, user, group["id"])
     if action in ("read", "list"):
         return role is not None or user.is_admin
-    if action == "create":  # start a debrief, add a group prompt set
+    if action in ("create", "invite"):  # start a debrief, add a group prompt set; bring people in
         return role == "facilitator"
     if action == "manage":
         return role == "facilitator" or user.is_admin

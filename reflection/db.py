@@ -219,6 +219,83 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE UNIQUE INDEX allowed_phrases_per_user ON allowed_phrases(user_id, phrase) WHERE user_id IS NOT NULL",
         "CREATE UNIQUE INDEX allowed_phrases_per_group ON allowed_phrases(group_id, phrase) WHERE group_id IS NOT NULL",
     ),
+    # 3: user ids are never reused. Without AUTOINCREMENT, deleting the newest account handed its id to
+    # the next one, and a tab still signed in as the deleted account showed the new person's journal.
+    # SQLite cannot add AUTOINCREMENT to a table, so the table is rebuilt (foreign keys are off while
+    # migrating, see `migrate`). session_version ends every session of an account at once when it
+    # changes; must_change_password holds an account after an admin reset until its owner picks a password.
+    (
+        """
+        CREATE TABLE users_rebuilt (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            display_name TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('teacher', 'coach', 'admin')),
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            session_version INTEGER NOT NULL DEFAULT 0,
+            must_change_password INTEGER NOT NULL DEFAULT 0
+        )
+        """,
+        """
+        INSERT INTO users_rebuilt (id, username, display_name, password_hash, role, active, created_at)
+        SELECT id, username, display_name, password_hash, role, active, created_at FROM users
+        """,
+        "DROP TABLE users",
+        "ALTER TABLE users_rebuilt RENAME TO users",
+    ),
+    # 4: signed-in sessions kept on the server, so they can be ended: a random token goes to the browser
+    # session and only its SHA-256 is stored (reflection/sessions.py).
+    (
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            token_hash TEXT NOT NULL UNIQUE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            session_version INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX sessions_user ON sessions(user_id)",
+    ),
+    # 5: what was done to an account by someone else (an admin's password reset), shown to its owner.
+    # actor_name is kept as written because the actor's account may be deleted later.
+    (
+        """
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            actor_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            actor_name TEXT NOT NULL,
+            event TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            seen_at TEXT
+        )
+        """,
+        "CREATE INDEX audit_log_user ON audit_log(user_id, created_at)",
+    ),
+    # 6: sign-in throttling per username and client address instead of per username alone, which let
+    # anyone lock a colleague out. Old failure counts are short-lived and are not carried over.
+    (
+        "DROP TABLE sign_in_failures",
+        """
+        CREATE TABLE sign_in_attempts (
+            username TEXT NOT NULL COLLATE NOCASE,
+            address TEXT NOT NULL,
+            failures INTEGER NOT NULL,
+            locked_until TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (username, address)
+        )
+        """,
+        "CREATE INDEX sign_in_attempts_updated ON sign_in_attempts(updated_at)",
+    ),
+    # 7: a revision number per entry, so a save from a tab that loaded an older version is refused
+    # instead of silently replacing what another tab saved.
+    ("ALTER TABLE entries ADD COLUMN revision INTEGER NOT NULL DEFAULT 1",),
 )
 
 class StorageError(ReflectionError):
@@ -361,15 +438,25 @@ def schema_version(db: Database) -> int:
 
 def migrate(db: Database) -> int:
     """Apply every migration newer than the database; returns the resulting version."""
-    # The write lock is taken first, so two processes starting together cannot both migrate.
-    with writing(db):
-        version = schema_version(db)
-        for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
-            for statement in statements:
-                db.conn.execute(statement)
-            if number == 1:
-                _create_search_index(db)
-            db.conn.execute(f"PRAGMA user_version = {number}")
+    # Foreign keys are off while migrating, as SQLite's procedure for rebuilding a table asks
+    # (https://sqlite.org/lang_altertable.html#otheralter): with them on, dropping the old users table
+    # would cascade into every table that refers to it. The pragma is ignored inside a transaction, so it
+    # is set before; foreign_key_check then refuses to commit a migration that broke a reference.
+    db.conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        # The write lock is taken first, so two processes starting together cannot both migrate.
+        with writing(db):
+            version = schema_version(db)
+            for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in statements:
+                    db.conn.execute(statement)
+                if number == 1:
+                    _create_search_index(db)
+                db.conn.execute(f"PRAGMA user_version = {number}")
+            if version < len(MIGRATIONS) and db.conn.execute("PRAGMA foreign_key_check").fetchone():
+                raise sqlite3.IntegrityError("A migration left rows pointing at rows that do not exist.")
+    finally:
+        db.conn.execute("PRAGMA foreign_keys = ON")
     return schema_version(db)
 
 

@@ -27,3 +27,11 @@ class SignInThrottled(ReflectionError):
             f"{'s' if minutes != 1 else ''} and try again."
         )
         self.seconds_left = seconds_left
+
+
+class SessionEnded(ReflectionError):
+    """The browser's session is over (idle too long, signed out elsewhere, account changed); sign in again."""
+
+
+class EditConflict(ReflectionError):
+    """The object changed since the user loaded it; their version was not saved and nothing was lost."""

@@ -229,8 +229,8 @@ def _insert_member(db: Database, group_id: int, user_id: int) -> None:
 
 
 def add_member(db: Database, user: User, group_id: int, username: str) -> None:
-    """Invite an existing account into the group directly (facilitators and admins)."""
-    _group_row(db, user, group_id, "manage")
+    """Invite an existing account into the group directly (its facilitators)."""
+    _group_row(db, user, group_id, "invite")
     row = db.execute("SELECT id, active FROM users WHERE username = ?", [(username or "").strip()]).fetchone()
     if row is None or not row[1]:
         raise InvalidInput(f"There is no active account with the username “{(username or '').strip()}”.")
@@ -240,7 +240,7 @@ def add_member(db: Database, user: User, group_id: int, username: str) -> None:
 
 def create_invite_code(db: Database, user: User, group_id: int) -> str:
     """A one-time code anyone signed in can use to join the group once."""
-    _group_row(db, user, group_id, "manage")
+    _group_row(db, user, group_id, "invite")
     code = secrets.token_urlsafe(INVITE_CODE_BYTES)
     db["group_invites"].insert({"code": code, "group_id": group_id, "created_by": user.id, "created_at": utc_now()})
     return code
@@ -293,7 +293,7 @@ def remove_member(db: Database, user: User, group_id: int, member_id: int) -> No
 
 
 def promote_member(db: Database, user: User, group_id: int, member_id: int) -> None:
-    _group_row(db, user, group_id, "manage")
+    _group_row(db, user, group_id, "invite")
     updated = db.execute(
         "UPDATE group_members SET role = 'facilitator' WHERE group_id = ? AND user_id = ?", [group_id, member_id]
     ).rowcount

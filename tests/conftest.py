@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reflection import accounts, db as database
+from reflection import accounts, db as database, sessions
+from views._common import SESSION_KEY
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
@@ -46,13 +47,22 @@ def make_user(db):
 
 
 @pytest.fixture
-def app_test(db_path):
+def sign_in_state(db):
+    """Put `user` into an AppTest's session state as the app does: a real server-side session's token."""
+
+    def sign_in(at: AppTest, user: accounts.User) -> AppTest:
+        at.session_state[SESSION_KEY] = sessions.start(db, user.id)
+        return at
+
+    return sign_in
+
+
+@pytest.fixture
+def app_test(sign_in_state):
     """An AppTest of the whole app on the test's own database; call with a user to start signed in."""
 
     def start(user: accounts.User | None = None) -> AppTest:
         at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-        if user is not None:
-            at.session_state["user_id"] = user.id
-        return at
+        return at if user is None else sign_in_state(at, user)
 
     return start

@@ -9,14 +9,15 @@ commenting on a group, are asked of `access.allowed` directly so that a future r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
 import pytest
 
-from reflection import access, accounts, db as database, groups, journal, prompts, sharing
-from reflection.errors import AccessDenied
+from reflection import access, accounts, audit, db as database, groups, journal, prompts, sessions, sharing
+from reflection.errors import AccessDenied, InvalidInput, SessionEnded
 
 ROLES = ("author", "other_teacher", "coach_with", "coach_other", "member", "non_member", "facilitator", "admin")
 
@@ -24,7 +25,8 @@ ROLES = ("author", "other_teacher", "coach_with", "coach_other", "member", "non_
 # the action item; "coach_with" received coach_share; "coach_other" once received withdrawn_share;
 # "member" and "facilitator" belong to the group the author shares into; "non_member" facilitates
 # another group. Shares are edited through their entry (the copy itself never changes) and shared
-# again from it. Commenting on a debrief means adding a note to it.
+# again from it. Commenting on a debrief means adding a note to it. Inviting into a group means adding
+# other_teacher to it: a facilitator's job, which an admin may not do (they could add themselves).
 EXPECTED = """
 object           action    author other_teacher coach_with coach_other member non_member facilitator admin
 private_entry    read      Y      .             .          .           .      .          .           .
@@ -69,6 +71,7 @@ group            edit      .      .             .          .           .      . 
 group            delete    .      .             .          .           .      .          .           Y
 group            comment   .      .             .          .           .      .          .           .
 group            share     Y      .             .          .           Y      .          Y           .
+group            invite    .      .             .          .           .      .          Y           .
 debrief          read      Y      .             .          .           Y      .          Y           .
 debrief          list      Y      .             .          .           Y      .          Y           .
 debrief          search    Y      .             .          .           Y      .          Y           .
@@ -253,6 +256,7 @@ def _group_actions(w: World, user, role: str) -> dict[str, Callable[[], bool]]:
         "delete": lambda: _succeeds(lambda: groups.delete_group(db, user, group_id)),
         "comment": lambda: _rule(w, user, "comment", "group", "groups", group_id),
         "share": lambda: _succeeds(lambda: sharing.share_entry(db, user, w.own_entries[role], group_id=group_id)),
+        "invite": lambda: _succeeds(lambda: groups.add_member(db, user, group_id, w.users["other_teacher"].username)),
     }
 
 
@@ -354,6 +358,49 @@ def test_denials_do_not_reveal_whether_the_object_exists(world, kind):
             reach(world.db, world.users["other_teacher"], object_id)
         messages.append(str(denied.value))
     assert messages == [access.DENIED_MESSAGE, access.DENIED_MESSAGE]
+
+
+def test_an_admin_cannot_join_a_group_they_do_not_facilitate_by_any_path(db, make_user):
+    admin, facilitator, member = make_user("admin"), make_user(), make_user()
+    group = groups.create_group(db, admin, "Science PLC", facilitator_id=facilitator.id)
+    groups.add_member(db, facilitator, group.id, member.username)
+    with pytest.raises(AccessDenied):
+        groups.add_member(db, admin, group.id, admin.username)
+    with pytest.raises(AccessDenied):
+        groups.create_invite_code(db, admin, group.id)  # a code they could then use themselves
+    with pytest.raises(AccessDenied):
+        groups.promote_member(db, admin, group.id, member.id)
+    assert access.group_role(db, admin, group.id) is None
+    # What stays an admin's: seeing the group exists, its norms, deleting it.
+    groups.set_norms(db, admin, group.id, "Start on time.")
+    groups.delete_group(db, admin, group.id)
+
+
+def test_an_admin_password_reset_is_seen_by_the_owner_and_reads_nothing_unnoticed(db, make_user, password):
+    admin, teacher = make_user("admin"), make_user()
+    journal.create_entry(db, teacher, journal.EntryDraft(body=f"A quiet {PRIVATE_WORD} lesson."))
+    teachers_tab = sessions.start(db, teacher.id)
+    accounts.reset_password(db, admin, teacher.id, "temporary passphrase")
+
+    with pytest.raises(SessionEnded):  # every open session of the teacher ends at once
+        sessions.resume(db, teachers_tab)
+    signed_in = accounts.authenticate(db, teacher.username, "temporary passphrase")
+    assert signed_in.must_change_password  # the app shows nothing but "choose a new password"
+    [notice] = audit.unseen_notices(db, signed_in)
+    assert re.fullmatch(
+        rf"Your password was reset by {admin.display_name} \({admin.username}\) on \d+ \w+ \d{{4}} at \d\d:\d\d UTC\.",
+        notice.message,
+    )
+    with pytest.raises(InvalidInput, match="of your own"):
+        accounts.choose_new_password(db, signed_in, "temporary passphrase")
+    accounts.choose_new_password(db, signed_in, "only I know this one")
+    assert not accounts.get_user(db, teacher.id).must_change_password
+    # The owner's history keeps the reset even after the notice is dismissed; admins cannot clear it.
+    audit.dismiss_notices(db, signed_in)
+    assert audit.unseen_notices(db, signed_in) == []
+    assert [event.event for event in audit.history(db, signed_in)] == ["password_changed", "password_reset"]
+    with pytest.raises(InvalidInput, match="current one"):  # no way round the current password later
+        accounts.choose_new_password(db, signed_in, "another password of mine")
 
 
 # --- a coach's access ends with the coach role; a coach's deletion takes only what was theirs ---------

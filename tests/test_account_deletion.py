@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from reflection import account_deletion, accounts, drafts, journal, prompt_store
+from reflection import db as database
 from reflection.errors import InvalidInput, SignInFailed
 
 # A word no dictionary has, so finding any trace of it (or of its stem) means private text survived.
@@ -71,7 +72,7 @@ def test_deletion_leaves_no_private_row_and_keeps_group_work(db, departing):
     for table in ("entries", "entry_tags", "shares", "comments", "allowed_phrases", "prompt_sets", "drafts"):
         texts = " ".join(str(value) for row in db[table].rows for value in row.values())
         assert SECRET.lower() not in texts.lower(), table
-    assert db.execute("SELECT count(*) FROM sign_in_failures WHERE username = ?", [teacher.username]).fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM sign_in_attempts WHERE username = ?", [teacher.username]).fetchone()[0] == 0
     note = db["debrief_notes"].get(1)
     assert (note["author_id"], note["body"]) == (None, "Try fraction strips.")
     item = db["action_items"].get(1)
@@ -120,3 +121,44 @@ def test_the_last_active_admin_cannot_delete_their_account(db, make_user):
     make_user("admin")
     account_deletion.delete_account(db, admin, admin.username)
     assert accounts.get_user(db, admin.id) is None
+
+
+
+# --- deletion while someone else reads, and text freed without zeroing ----------------------------
+
+
+def traces_on_disk(db_path) -> list[str]:
+    """The database files that still hold the secret (the index keeps its stem, "quibblethorp")."""
+    files = [db_path, db_path.with_name(db_path.name + "-wal")]
+    return [path.name for path in files if path.exists() and SECRET.lower()[:10].encode() in path.read_bytes().lower()]
+
+
+def test_deletion_during_a_backup_says_it_is_not_complete_until_the_reader_is_done(db, db_path, departing):
+    teacher, _ = departing
+    backup = database.connect(db_path)
+    backup.conn.execute("BEGIN")  # a reader on the old snapshot, as the online backup API is while it copies
+    backup.execute("SELECT count(*) FROM entries").fetchone()
+    try:
+        report = account_deletion.delete_account(db, teacher, teacher.username, wait_seconds=0.5)
+        assert not report.complete
+        assert "backup" in report.message and "compact" in report.message
+        assert accounts.get_user(db, teacher.id) is None  # the account itself is gone all the same
+        assert traces_on_disk(db_path)  # so saying "complete" would have been false
+    finally:
+        backup.conn.execute("ROLLBACK")
+        backup.conn.close()
+    assert account_deletion.clear_deleted_text(db, wait_seconds=0.5)
+    assert traces_on_disk(db_path) == []
+
+
+def test_text_an_earlier_edit_freed_without_zeroing_is_gone_after_deletion(db, db_path, departing):
+    teacher, _ = departing
+    # An older release, or a build whose secure_delete is off, left freed pages as they were.
+    db.execute("PRAGMA secure_delete = OFF")
+    long_draft = journal.create_entry(db, teacher, journal.EntryDraft(body=f"{SECRET} wrote a long story. " * 400))
+    journal.update_entry(db, teacher, long_draft.id, journal.EntryDraft(body="Rewritten without the name."))
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    report = account_deletion.delete_account(db, teacher, teacher.username)
+    assert report.complete and report.message == ""
+    assert traces_on_disk(db_path) == []
+

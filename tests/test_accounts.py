@@ -104,3 +104,126 @@ def test_the_last_admin_cannot_be_demoted_or_deactivated(db, make_user):
     second = make_user("admin")
     accounts.set_role(db, second, admin.id, "coach")
     assert accounts.get_user(db, admin.id).role == "coach"
+
+
+@pytest.mark.slow
+def test_forty_parallel_guesses_check_no_more_passwords_than_the_limit(db, db_path, make_user):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from reflection import db as database
+
+    user = make_user()
+    guesses = 40
+    start_together = Barrier(guesses)
+
+    def guess(number: int) -> str:
+        connection = database.connect(db_path)  # one connection per request, as the server has
+        try:
+            start_together.wait()
+            accounts.authenticate(connection, user.username, f"guess number {number}", "203.0.113.9")
+        except SignInFailed:
+            return "checked"
+        except SignInThrottled:
+            return "throttled"
+        finally:
+            connection.close()
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=guesses) as pool:
+        outcomes = list(pool.map(guess, range(guesses)))
+    assert outcomes.count("checked") == accounts.FAILURES_BEFORE_LOCK
+    assert outcomes.count("throttled") == guesses - accounts.FAILURES_BEFORE_LOCK
+
+
+def test_a_strangers_wrong_guesses_do_not_lock_the_owner_out_from_their_own_address(db, make_user, password):
+    user = make_user()
+    for _ in range(accounts.FAILURES_BEFORE_LOCK):
+        with pytest.raises(SignInFailed):
+            accounts.authenticate(db, user.username, "wrong password", "203.0.113.9")
+    with pytest.raises(SignInThrottled):
+        accounts.authenticate(db, user.username, password, "203.0.113.9")
+    assert accounts.authenticate(db, user.username, password, "198.51.100.7") == user
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("spread_over", ["usernames", "addresses"])
+def test_one_address_trying_many_usernames_or_one_username_from_many_addresses_is_locked(
+    db, make_user, password, spread_over
+):
+    user = make_user()
+    if spread_over == "usernames":
+        limit, attempt = accounts.ADDRESS_FAILURES_BEFORE_LOCK, lambda n: (f"someone{n}", "203.0.113.9")
+    else:
+        limit, attempt = accounts.USERNAME_FAILURES_BEFORE_LOCK, lambda n: (user.username, f"203.0.113.{n}")
+    for number in range(limit):
+        username, address = attempt(number)
+        with pytest.raises(SignInFailed):
+            accounts.authenticate(db, username, "wrong password", address)
+    _, next_address = attempt(limit)  # the same address, or a fresh one
+    with pytest.raises(SignInThrottled):
+        accounts.authenticate(db, user.username, password, next_address)
+    if spread_over == "usernames":  # the lock holds that address only
+        assert accounts.authenticate(db, user.username, password, "198.51.100.7") == user
+
+
+@pytest.mark.slow
+def test_successful_sign_ins_from_a_shared_address_never_lock_it(db, make_user, password):
+    """A school behind one address, or several clients whose address is unknown (one bucket)."""
+    users = [make_user() for _ in range(3)]
+    for _ in range(accounts.ADDRESS_FAILURES_BEFORE_LOCK // len(users) + 2):
+        for user in users:
+            assert accounts.authenticate(db, user.username, password, None) == user
+    assert db.execute("SELECT max(failures) FROM sign_in_attempts WHERE username = '*'").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    "address, bucket",
+    [(None, "unknown"), ("", "unknown"), ("not an address", "unknown"), ("x" * 10_000, "unknown"),
+     ("203.0.113.9", "203.0.113.9"), ("::ffff:203.0.113.9", "203.0.113.9"),
+     ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"), ("2001:db8:1:2:bbbb::9", "2001:db8:1:2::/64")],
+)
+def test_client_addresses_become_bounded_buckets(address, bucket):
+    assert accounts.client_bucket(address) == bucket
+
+
+def test_huge_sign_in_input_is_refused_without_being_stored(db, db_path, make_user, password):
+    user = make_user()
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size_before = db_path.stat().st_size
+    for number in range(20):
+        with pytest.raises((SignInFailed, SignInThrottled)):
+            accounts.authenticate(db, f"{number}" + "n" * 200_000, "p" * 200_000, "203.0.113.9")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert db_path.stat().st_size - size_before < 100_000
+    stored = db.execute("SELECT username, address FROM sign_in_attempts").fetchall()
+    assert stored == [(accounts.ANY, "203.0.113.9")]
+    assert accounts.authenticate(db, user.username, password, "198.51.100.7") == user
+
+
+@pytest.mark.parametrize("weak", ["password1", "Password123", "12345678", "qwertyuiop", " iloveyou "])
+def test_common_passwords_are_refused_wherever_a_password_is_set(db, make_user, password, weak):
+    admin, teacher = make_user("admin"), make_user()
+    with pytest.raises(InvalidInput, match="most common"):
+        accounts.create_user(db, admin, "new.teacher", "New", weak)
+    with pytest.raises(InvalidInput, match="most common"):
+        accounts.change_password(db, teacher, password, weak)
+    with pytest.raises(InvalidInput, match="most common"):
+        accounts.reset_password(db, admin, teacher.id, weak)
+
+
+def test_the_username_is_refused_as_a_password(db, make_user, password):
+    with pytest.raises(InvalidInput, match="cannot be the username"):
+        accounts.create_user(db, None, "ms.rivera", "Ms Rivera", "MS.Rivera")
+    with pytest.raises(InvalidInput, match="cannot be the username"):
+        accounts.create_first_admin(db, "principal.okafor", "Dr. Okafor", "principal.okafor")
+    teacher = make_user(username="jlee.science")
+    with pytest.raises(InvalidInput, match="cannot be the username"):
+        accounts.change_password(db, teacher, password, "jlee.science")
+    assert accounts.authenticate(db, "jlee.science", password) == teacher
+
+
+def test_the_common_password_list_is_lowercase_unique_and_long_enough_to_matter():
+    lines = [line for line in accounts.COMMON_PASSWORDS_FILE.read_text().splitlines() if line and not line.startswith("#")]
+    assert len(lines) == len(set(lines)) >= 100
+    assert all(line == line.strip().casefold() and len(line) >= accounts.MIN_PASSWORD_LENGTH for line in lines)

@@ -51,3 +51,51 @@ def test_backup_is_a_complete_consistent_copy(db, tmp_path):
     restored = database.connect(copy)
     assert database.integrity_ok(restored)
     assert restored.execute("SELECT username FROM users").fetchall() == [("a",)]
+
+
+def _database_at_version(path, version: int) -> sqlite3.Connection:
+    """A database as a release that stopped at migration `version` left it."""
+    old = sqlite3.connect(path, isolation_level=None)
+    for number, statements in enumerate(database.MIGRATIONS[:version], start=1):
+        for statement in statements:
+            old.execute(statement)
+        if number == 1:
+            for statement in database._search_index_sql():
+                old.execute(statement)
+    old.execute(f"PRAGMA user_version = {version}")
+    return old
+
+
+def test_upgrading_keeps_accounts_and_everything_pointing_at_them_and_ids_are_never_reused(tmp_path):
+    path = tmp_path / "before-sessions.db"
+    old = _database_at_version(path, 2)
+    for user_id, name in ((1, "admin"), (2, "rivera"), (3, "okafor")):
+        old.execute(
+            "INSERT INTO users (id, username, display_name, password_hash, role, created_at) "
+            "VALUES (?, ?, ?, 'x', 'teacher', 't')", [user_id, name, name.title()],
+        )
+    old.execute(
+        "INSERT INTO entries (author_id, owner_token, body, taught_on, created_at, updated_at) "
+        "VALUES (3, 'u3', 'Kept through the upgrade.', '2025-01-01', 't', 't')"
+    )
+    old.execute("INSERT INTO groups (name, created_by, created_at) VALUES ('Maths', 2, 't')")
+    old.execute("INSERT INTO group_members (group_id, user_id, role, joined_at) VALUES (1, 2, 'facilitator', 't')")
+    old.close()
+
+    upgraded = database.connect(path)
+    assert database.schema_version(upgraded) == len(database.MIGRATIONS)
+    assert upgraded.execute("SELECT id, username, session_version, must_change_password FROM users ORDER BY id").fetchall() == [
+        (1, "admin", 0, 0), (2, "rivera", 0, 0), (3, "okafor", 0, 0),
+    ]
+    assert upgraded.execute("SELECT author_id, body, revision FROM entries").fetchall() == [(3, "Kept through the upgrade.", 1)]
+    assert upgraded.execute("SELECT user_id FROM group_members").fetchall() == [(2,)]
+    assert upgraded.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert upgraded.execute("PRAGMA foreign_key_check").fetchall() == []
+    # The newest account goes; the next one gets a new id, not its id.
+    upgraded.execute("DELETE FROM users WHERE id = 3")
+    assert upgraded.execute("SELECT count(*) FROM entries").fetchone()[0] == 0  # cascades still work
+    upgraded.execute(
+        "INSERT INTO users (username, display_name, password_hash, role, created_at) VALUES ('new', 'New', 'x', 'teacher', 't')"
+    )
+    assert upgraded.execute("SELECT id FROM users WHERE username = 'new'").fetchone()[0] == 4
+    assert database.integrity_ok(upgraded)

@@ -33,7 +33,7 @@ def test_admin_creates_an_account_that_can_sign_in(app_test, make_user, db):
     assert accounts.authenticate(db, "ms.rivera", "first password").role == "coach"
 
 
-def test_teachers_and_coaches_cannot_use_the_admin_page(app_test, make_user, db_path):
+def test_teachers_and_coaches_cannot_use_the_admin_page(app_test, make_user, sign_in_state):
     for role in ("teacher", "coach"):
         user = make_user(role)
         at = app_test(user)
@@ -42,7 +42,7 @@ def test_teachers_and_coaches_cannot_use_the_admin_page(app_test, make_user, db_
             at.switch_page("views/admin.py")  # not in their navigation at all
         # Reached directly, the page itself refuses too.
         direct = AppTest.from_file(str(PROJECT_ROOT / "views" / "admin.py"), default_timeout=60)
-        direct.session_state["user_id"] = user.id
+        sign_in_state(direct, user)
         direct.run()
         assert "for administrators" in texts(direct.error)
         assert not [b for b in direct.button if b.label == "Create account"]

@@ -4,6 +4,7 @@ export, import and account deletion."""
 from datetime import date
 
 from reflection import accounts, export, journal
+from views._common import SESSION_KEY
 
 
 def texts(elements) -> str:
@@ -91,7 +92,7 @@ def test_delete_with_the_wrong_confirmation_is_refused(app_test, make_user, db):
     at.button(key="account_delete").click().run()
     assert "Nothing was deleted" in texts(at.error)
     assert accounts.get_user(db, teacher.id) is not None
-    assert at.session_state["user_id"] == teacher.id
+    assert SESSION_KEY in at.session_state
 
 
 def test_delete_with_the_username_deletes_and_signs_out(app_test, make_user, db):
@@ -103,7 +104,14 @@ def test_delete_with_the_username_deletes_and_signs_out(app_test, make_user, db)
     at.button(key="account_delete").click().run()
     assert not at.exception
     assert accounts.get_user(db, teacher.id) is None
-    assert "user_id" not in at.session_state
+    assert SESSION_KEY not in at.session_state
     # Signed out: the sign-in form replaces the account page.
     assert "Account" not in texts(at.title)
     assert at.text_input(key="sign_in_username")
+
+
+def test_the_account_page_shows_the_username_as_typed(app_test, make_user):
+    teacher = make_user(username="ms.rivera")
+    at = open_page(app_test, teacher, "views/account.py")
+    header = next(m.value for m in at.markdown if "username" in m.value)
+    assert "username `ms.rivera`" in header  # not `ms\\.rivera`: a code span shows backslashes as typed

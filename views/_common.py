@@ -11,13 +11,14 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from reflection import accounts, config, prompt_store, prompts
+from reflection import accounts, config, prompt_store, prompts, sessions
 from reflection import db as database
 from reflection.accounts import User
-from reflection.errors import ReflectionError
+from reflection.errors import ReflectionError, SessionEnded
 
 _DB_KEY = "_db_connection"
-USER_KEY = "user_id"
+SESSION_KEY = "session_token"  # the token of this tab's server-side session (reflection/sessions.py)
+SIGNED_OUT_KEY = "signed_out_because"  # why the last session ended, shown above the sign-in form
 
 
 def db():
@@ -30,12 +31,16 @@ def db():
 
 
 def current_user() -> User | None:
-    user_id = st.session_state.get(USER_KEY)
-    if user_id is None:
+    """The signed-in account, re-checked against its server-side session on every run: a deleted,
+    deactivated or reset account, or an idle tab, is signed out here before anything is drawn."""
+    token = st.session_state.get(SESSION_KEY)
+    if token is None:
         return None
-    user = accounts.get_user(db(), user_id)
-    if user is None or not user.active:
+    try:
+        user = accounts.get_user(db(), sessions.resume(db(), token).user_id)
+    except SessionEnded as ended:
         sign_out()
+        st.session_state[SIGNED_OUT_KEY] = str(ended)
         return None
     return user
 
@@ -49,11 +54,12 @@ def require_user() -> User:
 
 
 def sign_in(user: User) -> None:
-    st.session_state[USER_KEY] = user.id
+    st.session_state[SESSION_KEY] = sessions.start(db(), user.id)
 
 
 def sign_out() -> None:
-    """Forget everything of this browser session except the database connection."""
+    """End this tab's session and forget everything of it except the database connection."""
+    sessions.end(db(), st.session_state.get(SESSION_KEY))
     for name in list(st.session_state.keys()):
         if name != _DB_KEY:
             del st.session_state[name]

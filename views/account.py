@@ -4,7 +4,7 @@ your data, and delete your account."""
 import streamlit as st
 
 from views import _common as ui
-from reflection import account_deletion, accounts, config, export, journal
+from reflection import account_deletion, accounts, audit, config, export, journal
 from reflection import db as database
 from reflection.errors import ReflectionError
 
@@ -12,7 +12,9 @@ user = ui.require_user()
 db = ui.db()
 
 st.title("Account")
-st.markdown(f"**{ui.escape(user.display_name)}** · username `{ui.escape(user.username)}` · {user.role}")
+# Inside a code span markdown shows every character as typed, so escaping would show its backslashes;
+# usernames are letters, digits, dots, dashes and underscores (accounts.USERNAME_PATTERN): never a backtick.
+st.markdown(f"**{ui.escape(user.display_name)}** · username `{user.username}` · {user.role}")
 
 st.subheader("Change password")
 with st.form("change_password", clear_on_submit=True):
@@ -26,9 +28,17 @@ if submitted:
     else:
         try:
             accounts.change_password(db, user, current, new)
-            st.success("Password changed.")
         except ReflectionError as error:
             ui.show_error(error)
+        else:
+            ui.sign_in(user)  # the change ended every session of the account; this tab carries on in a new one
+            st.success("Password changed. Any other tab or device signed in to your account was signed out.")
+
+history = audit.history(db, user)
+if history:
+    with st.expander("Password history"):
+        for event in history:
+            st.markdown(ui.escape(event.message))
 
 st.subheader("Phrases you allowed")
 st.caption("The language check skips these phrases in your writing. Remove one to have it checked again.")

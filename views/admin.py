@@ -47,7 +47,10 @@ for account in accounts.list_users(db):
         if password_col.button("Reset password", key=f"admin_reset_{account.id}"):
             try:
                 accounts.reset_password(db, user, account.id, new_password)
-                st.success("Password reset. Give the new password to its owner privately.")
+                st.success(
+                    "Password reset and every session of the account ended. Give the new password to its owner "
+                    "privately: at their next sign-in they are told you reset it and choose their own."
+                )
             except ReflectionError as error:
                 ui.show_error(error)
         label = "Deactivate" if account.active else "Reactivate"

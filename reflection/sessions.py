@@ -1,0 +1,147 @@
+"""Signed-in sessions, kept on the server so that they can be ended from anywhere.
+
+Signing in makes a random token; the browser session holds the token and the database only its
+SHA-256, so a copy of the database (a backup) signs nobody in. Every rerun of the app resumes the
+session from its token and checks, in one query, that the account still exists and is active and that
+its `session_version` has not moved on; then that the session is neither idle for longer than the
+configured timeout nor older than MAX_SESSION_AGE. Deleting an account deletes its sessions (foreign
+key); deactivation, a password change and an admin's reset call `end_all`, which raises the account's
+session_version and deletes its sessions, so every open tab of that account is signed out on its next
+rerun.
+
+A plain hash rather than argon2: the token carries 256 random bits, so nothing can be guessed from its
+hash, and the check runs on every rerun. Today the token lives in `st.session_state`, which dies with the
+tab; a later cookie will outlive the tab, which is why expiry is decided here and not left to the browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlite_utils import Database
+
+from . import config
+from .db import StorageError, one_row, writing
+from .errors import SessionEnded
+
+TOKEN_BYTES = 32
+# However active, a session ends after this; the idle timeout usually ends it long before.
+MAX_SESSION_AGE = timedelta(days=7)
+# last_seen_at is written at most this often, so most reruns only read; the idle timeout is off by at
+# most this much.
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+ENDED_MESSAGE = (
+    "You were signed out because your account changed (a new password, a reset by an administrator, "
+    "or the account was deactivated or deleted). Please sign in again."
+)
+
+
+@dataclass(frozen=True)
+class Session:
+    user_id: int
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def idle_timeout() -> timedelta:
+    return timedelta(minutes=config.session_idle_minutes())
+
+
+def describe(duration: timedelta) -> str:
+    """'8 hours', '90 minutes', '1 minute': how long the idle timeout is, for messages and the README."""
+    minutes = int(duration.total_seconds() // 60)
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def start(db: Database, user_id: int, *, now: datetime | None = None) -> str:
+    """Open a session for the account and return its token, for the browser session to hold."""
+    now = now or _now()
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    with writing(db):
+        row = db.execute("SELECT session_version FROM users WHERE id = ? AND active = 1", [user_id]).fetchone()
+        if row is None:
+            raise SessionEnded(ENDED_MESSAGE)
+        # Tabs closed without signing out leave their rows behind; each sign-in clears the stale ones.
+        db.execute(
+            "DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?",
+            [_stamp(now), _stamp(now - idle_timeout())],
+        )
+        db.execute(
+            "INSERT INTO sessions (token_hash, user_id, session_version, created_at, last_seen_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [_hash(token), user_id, row[0], _stamp(now), _stamp(now), _stamp(now + MAX_SESSION_AGE)],
+        )
+    return token
+
+
+def resume(db: Database, token: str | None, *, now: datetime | None = None) -> Session:
+    """The live session behind `token`; raises SessionEnded, with the reason, once it has ended."""
+    now = now or _now()
+    row = one_row(
+        db,
+        "SELECT sessions.*, users.session_version AS account_version, users.active FROM sessions "
+        "JOIN users ON users.id = sessions.user_id WHERE sessions.token_hash = ?",
+        [_hash(token or "")],
+    )
+    if row is None or not row["active"] or row["session_version"] != row["account_version"]:
+        raise SessionEnded(ENDED_MESSAGE)
+    session = Session(
+        row["user_id"],
+        datetime.fromisoformat(row["created_at"]),
+        datetime.fromisoformat(row["last_seen_at"]),
+        datetime.fromisoformat(row["expires_at"]),
+    )
+    idle = idle_timeout()
+    if now - session.last_seen_at >= idle:
+        _forget(db, "id", row["id"])
+        raise SessionEnded(f"You were signed out after {describe(idle)} without activity. Please sign in again.")
+    if now >= session.expires_at:
+        _forget(db, "id", row["id"])
+        raise SessionEnded(f"Sessions last at most {MAX_SESSION_AGE.days} days. Please sign in again.")
+    if now - session.last_seen_at >= TOUCH_INTERVAL:
+        try:
+            with writing(db):
+                db.execute("UPDATE sessions SET last_seen_at = ? WHERE id = ?", [_stamp(now), row["id"]])
+        except StorageError:
+            pass  # a read-only or full disk must not sign people out; the stamp catches up later
+    return session
+
+
+def _forget(db: Database, column: str, value: object) -> None:
+    try:
+        with writing(db):
+            db.execute(f"DELETE FROM sessions WHERE {column} = ?", [value])
+    except StorageError:
+        pass  # the tab forgets its token anyway; the row is idle from now on and the next sign-in clears it
+
+
+def end(db: Database, token: str | None) -> None:
+    """Sign this one session out (the sign-out button)."""
+    if token:
+        _forget(db, "token_hash", _hash(token))
+
+
+def end_all(db: Database, user_id: int) -> None:
+    """Sign the account out everywhere. Call inside the transaction that changes the account."""
+    db.execute("UPDATE users SET session_version = session_version + 1 WHERE id = ?", [user_id])
+    db.execute("DELETE FROM sessions WHERE user_id = ?", [user_id])
