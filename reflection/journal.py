@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from . import access, config, language
 from .accounts import User
 from .db import one_row, utc_now, writing
-from .errors import InvalidInput
+from .errors import EditConflict, InvalidInput
 
 MAX_TITLE_CHARS = 200
 MAX_CLASS_PERIOD_CHARS = 80
@@ -32,6 +32,16 @@ MAX_MESSAGE_CHARS = 10_000  # debrief notes and comments
 # person's (or group's) text, so both their length and their number are capped.
 MAX_ALLOWED_PHRASE_CHARS = 200
 MAX_ALLOWED_PHRASES = 1_000
+
+EDIT_CONFLICT_MESSAGE = (
+    "This entry was changed in another tab or window after you started editing, so your changes were not "
+    "saved. They are still in the form: save them as a new entry to keep both versions, or discard them "
+    "and load the saved version."
+)
+EDIT_DELETED_MESSAGE = (
+    "This entry was deleted in another tab or window, so your changes were not saved. They are still in "
+    "the form: save them as a new entry to keep them."
+)
 
 # Search snippets mark matches with private-use characters; the UI escapes the text, then turns
 # these into highlight markup, so user text can never inject HTML.
@@ -72,6 +82,7 @@ class Entry:
     analysis: language.Analysis | None
     word_count: int
     flag_count: int
+    revision: int  # raised by every saved edit, so a save from a tab that loaded an older one is refused
 
     @property
     def display_title(self) -> str:
@@ -312,6 +323,7 @@ def _entry_from_row(row: dict, tags: list[str]) -> Entry:
         analysis=language.Analysis.from_dict(json.loads(row["analysis"])) if row["analysis"] else None,
         word_count=row["word_count"],
         flag_count=row["flag_count"],
+        revision=row["revision"],
     )
 
 
@@ -332,13 +344,22 @@ def get_entry(db: Database, user: User, entry_id: int) -> Entry:
     return _entries_from_rows(db, [row])[0]
 
 
-def update_entry(db: Database, user: User, entry_id: int, draft: EntryDraft) -> Entry:
+def update_entry(db: Database, user: User, entry_id: int, draft: EntryDraft, *, revision: int | None = None) -> Entry:
+    """Save an edit. `revision` is the entry's revision when the edit began: if another tab saved (or
+    deleted the entry) since, EditConflict is raised and nothing is written. None skips the check."""
     row = authorised_entry_row(db, user, entry_id, "edit")
     draft = clean_draft(replace(draft, taught_on=draft.taught_on or date.fromisoformat(row["taught_on"])))
     analysis = language.analyse(draft.body, allowed_phrases(db, user))
     with writing(db):
+        # Checked under the write lock: the checker above ran without it, and another save may have landed.
+        current = db.execute("SELECT revision FROM entries WHERE id = ?", [entry_id]).fetchone()
+        if current is None:
+            raise EditConflict(EDIT_DELETED_MESSAGE)
+        if revision is not None and current[0] != revision:
+            raise EditConflict(EDIT_CONFLICT_MESSAGE)
         db["entries"].update(
-            entry_id, {**_draft_columns(draft), **_analysis_columns(analysis), "updated_at": utc_now()}
+            entry_id,
+            {**_draft_columns(draft), **_analysis_columns(analysis), "updated_at": utc_now(), "revision": current[0] + 1},
         )
         _write_tags(db, entry_id, draft.tags)
     return get_entry(db, user, entry_id)

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from reflection import config, journal
-from reflection.errors import AccessDenied, InvalidInput
+from reflection.errors import AccessDenied, EditConflict, InvalidInput
 
 
 def write(db, user, body="We tried a new warm-up today.", **fields):
@@ -202,3 +202,42 @@ def test_reanalysis_never_stores_old_text_flags_over_an_edit_saved_meanwhile(db,
     assert stored.body == "A calm, focused afternoon."
     assert stored.flag_count == 0 and stored.analysis.flags == []
     assert journal.count_stale_entries(db) == 0
+
+
+def test_a_save_from_a_tab_that_loaded_an_older_revision_is_refused_and_both_versions_can_be_kept(db, make_user):
+    user = make_user()
+    entry = write(db, user, "First thoughts on the field trip.")
+    first_tab = journal.get_entry(db, user, entry.id)
+    second_tab = journal.get_entry(db, user, entry.id)
+    saved = journal.update_entry(
+        db, user, entry.id, journal.EntryDraft(body="Edited in the first tab."), revision=first_tab.revision
+    )
+    assert saved.revision == first_tab.revision + 1
+    with pytest.raises(EditConflict, match="changed in another tab"):
+        journal.update_entry(db, user, entry.id, journal.EntryDraft(body="Edited in the second tab."),
+                             revision=second_tab.revision)
+    assert journal.get_entry(db, user, entry.id).body == "Edited in the first tab."
+    kept = journal.create_entry(db, user, journal.EntryDraft(body="Edited in the second tab."))
+    assert {e.body for e in journal.list_entries(db, user).entries} == {"Edited in the first tab.", kept.body}
+
+
+def test_an_edit_of_an_entry_deleted_while_it_was_being_checked_says_so(db, db_path, make_user, monkeypatch):
+    from reflection import db as database
+
+    user = make_user()
+    entry = write(db, user, "Soon gone.")
+    other_tab = database.connect(db_path)
+    real_analyse = journal.language.analyse
+
+    def analyse_while_another_tab_deletes(text, *args, **options):
+        analysis = real_analyse(text, *args, **options)
+        journal.delete_entry(other_tab, user, entry.id)
+        return analysis
+
+    monkeypatch.setattr(journal.language, "analyse", analyse_while_another_tab_deletes)
+    try:
+        with pytest.raises(EditConflict, match="deleted in another tab"):
+            journal.update_entry(db, user, entry.id, journal.EntryDraft(body="My edit."), revision=entry.revision)
+    finally:
+        other_tab.close()
+    assert journal.list_entries(db, user).total == 0

@@ -173,3 +173,61 @@ def test_the_counter_warns_when_normalising_the_text_pushes_it_over_the_limit(ap
     assert "limit is 50,000" in texts(at.error)
     assert at.text_area(key="write_body").value == text
     assert journal.list_entries(db, user).total == 0
+
+
+def edit_in_journal(app_test, user, entry_id):
+    """A tab of its own with the entry open in the Journal's edit form."""
+    at = open_journal(app_test, user)
+    at.button(key=f"journal_open_{entry_id}").click().run()
+    at.button(key="journal_edit").click().run()
+    return at
+
+
+def save_edit(at, body: str) -> None:
+    at.text_area(key="journal_edit_body").input(body)
+    at.button(key="journal_edit_save").click().run()
+
+
+def test_two_tabs_editing_one_entry_the_later_save_is_refused_and_both_versions_are_kept(app_test, make_user, db):
+    user = make_user()
+    entry = journal.create_entry(db, user, journal.EntryDraft(body="First version.", title="Field trip"))
+    first, second = [edit_in_journal(app_test, user, entry.id) for _ in range(2)]
+    save_edit(first, "The first tab's version.")
+    save_edit(second, "The second tab's version.")
+
+    assert not second.exception
+    assert "changed in another tab" in texts(second.error)
+    assert second.text_area(key="journal_edit_body").value == "The second tab's version."  # nothing typed is lost
+    assert journal.get_entry(db, user, entry.id).body == "The first tab's version."
+    second.button(key="journal_conflict_keep").click().run()
+    assert "saved as a new entry" in texts(second.success)
+    assert sorted(e.body for e in journal.list_entries(db, user).entries) == [
+        "The first tab's version.", "The second tab's version.",
+    ]
+
+
+def test_after_a_conflict_the_saved_version_can_be_loaded_instead(app_test, make_user, db):
+    user = make_user()
+    entry = journal.create_entry(db, user, journal.EntryDraft(body="First version."))
+    at = edit_in_journal(app_test, user, entry.id)
+    journal.update_entry(db, user, entry.id, journal.EntryDraft(body="Saved from my phone."), revision=entry.revision)
+    save_edit(at, "Typed on the laptop.")
+    assert "changed in another tab" in texts(at.error)
+    at.button(key="journal_conflict_discard").click().run()
+    assert at.text_area(key="journal_edit_body").value == "Saved from my phone."
+    save_edit(at, "Saved from my phone, then edited on the laptop.")
+    assert "Changes saved." in texts(at.success)
+    assert journal.list_entries(db, user).total == 1
+
+
+def test_an_entry_deleted_in_another_tab_keeps_this_tabs_edit_in_the_form(app_test, make_user, db):
+    user = make_user()
+    entry = journal.create_entry(db, user, journal.EntryDraft(body="Soon deleted elsewhere."))
+    at = edit_in_journal(app_test, user, entry.id)
+    at.text_area(key="journal_edit_body").input("My careful edit.")
+    journal.delete_entry(db, user, entry.id)
+    at.run()
+    assert "deleted in another tab" in texts(at.error)
+    assert at.text_area(key="journal_edit_body").value == "My careful edit."
+    at.button(key="journal_conflict_keep").click().run()
+    assert [e.body for e in journal.list_entries(db, user).entries] == ["My careful edit."]

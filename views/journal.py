@@ -7,7 +7,7 @@ import streamlit as st
 from views import _common as ui
 from views import _entry_form as entry_form
 from reflection import journal
-from reflection.errors import ReflectionError
+from reflection.errors import EditConflict, ReflectionError
 
 user = ui.require_user()
 db = ui.db()
@@ -22,8 +22,26 @@ def open_entry(entry_id: int) -> None:
 
 
 def close_entry() -> None:
-    st.session_state.pop("journal_open_id", None)
-    st.session_state.pop("journal_mode", None)
+    for name in ("journal_open_id", "journal_mode", "journal_edit_revision", "journal_edit_conflict"):
+        st.session_state.pop(name, None)
+
+
+def start_editing(entry: journal.Entry) -> None:
+    entry_form.load_into_state("journal_edit", entry)
+    # The revision this edit starts from: saving after another tab saved is refused (EditConflict).
+    st.session_state["journal_edit_revision"] = entry.revision
+    st.session_state.pop("journal_edit_conflict", None)
+    st.session_state["journal_mode"] = "edit"
+
+
+def save_mine_as_new_entry() -> None:
+    """After a conflict: the text in the form becomes an entry of its own; the saved one stays as it is."""
+    def save() -> None:
+        new_id = journal.create_entry(db, user, entry_form.draft_from_state("journal_edit")).id
+        close_entry()
+        open_entry(new_id)
+
+    ui.run_action("journal", save, "Your version was saved as a new entry; the other version is unchanged.")
 
 
 def show_entry(entry: journal.Entry) -> None:
@@ -45,8 +63,7 @@ def show_entry(entry: journal.Entry) -> None:
     entry_form.show_stored_flags(entry.body, entry.analysis)
     edit_col, delete_col, _ = st.columns([1, 1, 4])
     if edit_col.button("Edit", key="journal_edit"):
-        entry_form.load_into_state("journal_edit", entry)
-        st.session_state["journal_mode"] = "edit"
+        start_editing(entry)
         st.rerun()
     if mode == "confirm_delete":
         st.warning("Delete this entry for good? This cannot be undone.")
@@ -68,12 +85,35 @@ def show_entry(entry: journal.Entry) -> None:
         st.rerun()
 
 
-def edit_entry(entry: journal.Entry) -> None:
+def show_conflict(saved: journal.Entry | None) -> None:
+    """Two tabs edited one entry and the other saved first: keep both versions, or take the saved one."""
+    st.error(st.session_state["journal_edit_conflict"])
+    keep_col, discard_col, _ = st.columns([2, 2, 3])
+    keep_col.button("Save mine as a new entry", key="journal_conflict_keep", type="primary", on_click=save_mine_as_new_entry)
+    if saved is None:
+        discard_col.button("Discard mine", key="journal_conflict_discard", on_click=close_entry)
+        return
+    discard_col.button("Discard mine, load the saved version", key="journal_conflict_discard", on_click=start_editing, args=(saved,))
+    with st.expander("The saved version (copy from it if you like)"):
+        st.code(saved.body, language=None, wrap_lines=True)
+
+
+def edit_entry(entry: journal.Entry | None) -> None:
+    """The edit form; `entry` None when it was deleted in another tab while this one edited it."""
     entry_form.render_fields("journal_edit")
+    if st.session_state.get("journal_edit_conflict"):
+        show_conflict(entry)
+        return
     save_col, cancel_col, _ = st.columns([1, 1, 4])
     if save_col.button("Save changes", key="journal_edit_save", type="primary"):
         try:
-            journal.update_entry(db, user, entry.id, entry_form.draft_from_state("journal_edit"))
+            journal.update_entry(
+                db, user, entry.id, entry_form.draft_from_state("journal_edit"),
+                revision=st.session_state.get("journal_edit_revision"),
+            )
+        except EditConflict as conflict:
+            st.session_state["journal_edit_conflict"] = str(conflict)
+            st.rerun()
         except ReflectionError as error:
             ui.show_error(error)
             return
@@ -147,16 +187,19 @@ def list_view() -> None:
         st.rerun()
 
 
-notice = st.session_state.pop("journal_notice", None)
-if notice:
-    st.success(notice)
+ui.show_messages("journal")
 open_id = st.session_state.get("journal_open_id")
 if open_id is not None:
     try:
         show_entry(journal.get_entry(db, user, open_id))
     except ReflectionError as error:
-        close_entry()
-        ui.show_error(error)
-        list_view()
+        if st.session_state.get("journal_mode") == "edit":
+            # Deleted in another tab mid-edit: keep the form, so the text typed here is not lost.
+            st.session_state["journal_edit_conflict"] = journal.EDIT_DELETED_MESSAGE
+            edit_entry(None)
+        else:
+            close_entry()
+            ui.show_error(error)
+            list_view()
 else:
     list_view()
