@@ -296,6 +296,38 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 7: a revision number per entry, so a save from a tab that loaded an older version is refused
     # instead of silently replacing what another tab saved.
     ("ALTER TABLE entries ADD COLUMN revision INTEGER NOT NULL DEFAULT 1",),
+    # 8: a share outlives its coach. coach_id was ON DELETE CASCADE and the CHECK demanded a coach or a
+    # group, so a coach deleting their account deleted the teacher's shared copy and the teacher's own
+    # replies under it. Now the coach is set NULL and the share stays with its owner, read by nobody else.
+    (
+        """
+        CREATE TABLE shares_rebuilt (
+            id INTEGER PRIMARY KEY,
+            entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+            owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            coach_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            group_id INTEGER REFERENCES groups(id) ON DELETE CASCADE,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            include_flags INTEGER NOT NULL DEFAULT 0,
+            analysis TEXT,
+            created_at TEXT NOT NULL,
+            withdrawn_at TEXT,
+            CHECK (coach_id IS NULL OR group_id IS NULL)
+        )
+        """,
+        """
+        INSERT INTO shares_rebuilt (id, entry_id, owner_id, coach_id, group_id, title, body, include_flags, analysis,
+                                    created_at, withdrawn_at)
+        SELECT id, entry_id, owner_id, coach_id, group_id, title, body, include_flags, analysis, created_at, withdrawn_at
+        FROM shares
+        """,
+        "DROP TABLE shares",
+        "ALTER TABLE shares_rebuilt RENAME TO shares",
+        "CREATE INDEX shares_coach ON shares(coach_id, withdrawn_at)",
+        "CREATE INDEX shares_group ON shares(group_id, withdrawn_at)",
+        "CREATE INDEX shares_entry ON shares(entry_id)",
+    ),
 )
 
 class StorageError(ReflectionError):

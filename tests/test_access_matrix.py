@@ -443,8 +443,6 @@ def test_a_coach_whose_role_changes_loses_the_shares_sent_to_them_as_a_coach(db,
                                                                              "The bubbles on the leaf."]
 
 
-@pytest.mark.xfail(strict=True, reason="needs a migration: shares.coach_id is ON DELETE CASCADE and the CHECK "
-                                       "requires a coach or a group, so the coach's deletion deletes the share row")
 def test_a_coach_deleting_their_account_leaves_the_teachers_copy_and_replies(db, coaching):
     from reflection import account_deletion
 

@@ -66,7 +66,9 @@ def _database_at_version(path, version: int) -> sqlite3.Connection:
     return old
 
 
-def test_upgrading_keeps_accounts_and_everything_pointing_at_them_and_ids_are_never_reused(tmp_path):
+def test_upgrading_keeps_accounts_and_everything_pointing_at_them_ids_are_never_reused_and_shares_outlive_coaches(
+    tmp_path,
+):
     path = tmp_path / "before-sessions.db"
     old = _database_at_version(path, 2)
     for user_id, name in ((1, "admin"), (2, "rivera"), (3, "okafor")):
@@ -80,6 +82,10 @@ def test_upgrading_keeps_accounts_and_everything_pointing_at_them_and_ids_are_ne
     )
     old.execute("INSERT INTO groups (name, created_by, created_at) VALUES ('Maths', 2, 't')")
     old.execute("INSERT INTO group_members (group_id, user_id, role, joined_at) VALUES (1, 2, 'facilitator', 't')")
+    old.execute(
+        "INSERT INTO shares (entry_id, owner_id, coach_id, title, body, created_at) VALUES (1, 3, 2, '', 'Shared.', 't')"
+    )
+    old.execute("INSERT INTO comments (share_id, author_id, kind, body, created_at) VALUES (1, 3, 'note', 'Reply.', 't')")
     old.close()
 
     upgraded = database.connect(path)
@@ -89,8 +95,14 @@ def test_upgrading_keeps_accounts_and_everything_pointing_at_them_and_ids_are_ne
     ]
     assert upgraded.execute("SELECT author_id, body, revision FROM entries").fetchall() == [(3, "Kept through the upgrade.", 1)]
     assert upgraded.execute("SELECT user_id FROM group_members").fetchall() == [(2,)]
+    assert upgraded.execute("SELECT owner_id, coach_id, body FROM shares").fetchall() == [(3, 2, "Shared.")]
+    assert upgraded.execute("SELECT share_id, body FROM comments").fetchall() == [(1, "Reply.")]
     assert upgraded.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert upgraded.execute("PRAGMA foreign_key_check").fetchall() == []
+    # The coach goes; the teacher's share and their reply under it stay.
+    upgraded.execute("DELETE FROM users WHERE id = 2")
+    assert upgraded.execute("SELECT coach_id, body FROM shares").fetchall() == [(None, "Shared.")]
+    assert upgraded.execute("SELECT body FROM comments").fetchall() == [("Reply.",)]
     # The newest account goes; the next one gets a new id, not its id.
     upgraded.execute("DELETE FROM users WHERE id = 3")
     assert upgraded.execute("SELECT count(*) FROM entries").fetchone()[0] == 0  # cascades still work
