@@ -79,10 +79,15 @@ def _analysis(text: str, doc: Doc | None, allowed: frozenset[str]) -> Analysis:
     )
 
 
-def analyse(text: str, allowed_phrases: Iterable[str] = ()) -> Analysis:
-    """Flags, counts and readability for one text; ``allowed_phrases`` are never flagged."""
+def analyse(
+    text: str, allowed_phrases: Iterable[str] = (), *, use_rules: bool = True, use_model: bool = True
+) -> Analysis:
+    """Flags, counts and readability for one text; ``allowed_phrases`` are never flagged.
+
+    ``use_rules`` / ``use_model`` off measure one part of the checker alone.
+    """
     allowed = frozenset(_normalise(p) for p in allowed_phrases)
-    doc = load_nlp()(for_parsing(_checked_length(text))) if text.strip() else None
+    doc = load_nlp(use_rules, use_model)(for_parsing(_checked_length(text))) if text.strip() else None
     return _analysis(text, doc, allowed)
 
 

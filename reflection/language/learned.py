@@ -134,28 +134,39 @@ class LearnedModel:
         to_sentence_column = numpy.array([self.labels.index(label) for label in self.spans.labels])
         results, offset, row = [], 0, 0
         for doc, doc_sentences, count in zip(docs, sentences, lengths):
-            scores = span_scores[offset : offset + count]
-            best = scores.argmax(axis=1)
-            best_scores = scores.max(axis=1)
-            starts = bounds[offset : offset + count, 0]
-            ends = numpy.array([sentence.end for sentence in doc_sentences])
-            rows = row + numpy.searchsorted(ends, starts, side="right")
-            in_sentence = sentence_scores[rows, to_sentence_column[best]]
-            keep = best_scores >= CANDIDATE_FLOOR
-            if minimum is not None:
-                keep &= self.thresholds.combined(best_scores, in_sentence) >= minimum
-            results.append([
-                Candidate(
-                    doc[int(bounds[offset + i, 0]) : int(bounds[offset + i, 1])],
-                    self.spans.labels[best[i]],
-                    float(best_scores[i]),
-                    float(in_sentence[i]),
-                )
-                for i in numpy.flatnonzero(keep)
-            ])
+            found: list[Candidate] = []
+            if count:
+                scores = span_scores[offset : offset + count]
+                best = scores.argmax(axis=1)
+                best_scores = scores.max(axis=1)
+                doc_bounds = bounds[offset : offset + count]
+                ends = numpy.array([sentence.end for sentence in doc_sentences])
+                rows = row + numpy.searchsorted(ends, doc_bounds[:, 0], side="right")
+                in_sentence = sentence_scores[rows, to_sentence_column[best]]
+                keep = numpy.flatnonzero(best_scores >= CANDIDATE_FLOOR)
+                if minimum is not None:
+                    combined = self.thresholds.combined(best_scores, in_sentence)
+                    keep = _best_apart(keep[combined[keep] >= minimum], combined, doc_bounds)
+                found = [
+                    Candidate(doc[int(doc_bounds[i, 0]) : int(doc_bounds[i, 1])], self.spans.labels[best[i]],
+                              float(best_scores[i]), float(in_sentence[i]))
+                    for i in keep
+                ]
+            results.append(found)
             offset += count
             row += len(doc_sentences)
         return results
+
+
+def _best_apart(indices: numpy.ndarray, scores: numpy.ndarray, bounds: numpy.ndarray) -> list[int]:
+    """The highest-scoring candidates among ``indices`` that overlap no higher one: the model
+    scores every length of a phrase, and only the best reading becomes a flag."""
+    kept: list[int] = []
+    for i in indices[numpy.argsort(-scores[indices], kind="stable")]:
+        start, end = bounds[i]
+        if all(end <= bounds[k, 0] or bounds[k, 1] <= start for k in kept):
+            kept.append(int(i))
+    return kept
 
 
 def is_available(model_dir: Path = MODEL_DIR) -> bool:

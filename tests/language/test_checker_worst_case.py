@@ -24,8 +24,8 @@ def test_parsing_copy_keeps_every_offset(text):
 def test_language_around_noise_is_still_checked(nlp):
     text = "(" * 5000 + " These kids are lazy. " + ")" * 5000
     flags = analyse(text).flags
-    assert [f.text for f in flags] == ["lazy"]
-    assert text[flags[0].start : flags[0].end] == "lazy"
+    assert "lazy" in [f.text for f in flags]
+    assert all(text[f.start : f.end] == f.text and f.text.strip("()") == f.text for f in flags)
 
 
 @pytest.mark.timeout(120)  # before the cut, 50,000 brackets took about six minutes
@@ -43,4 +43,5 @@ def test_more_than_the_entry_limit_is_refused_with_a_message(nlp):
 def test_zero_width_characters_never_join_a_flag(nlp):
     text = "These kids are lazy\u200b\u2060 today."
     flags = analyse(text).flags
-    assert [f.text for f in flags] == ["lazy"]
+    assert "lazy" in [f.text for f in flags]
+    assert not any(char in f.text for f in flags for char in "\u200b\u2060")
