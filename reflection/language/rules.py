@@ -192,6 +192,12 @@ def _parse_rule(raw: Any, index: int, category: str, path: Path, vocabulary) -> 
     if isinstance(raw.get("id"), str):
         where = f"rule {raw['id']!r}"
     for field in _TEXT_FIELDS:
+        if field == "suggestion":
+            # "" when no grammatical rewrite fits the rule's matches: the app then offers the
+            # alternatives and the question without an Apply button.
+            if not isinstance(raw.get(field), str):
+                raise _fail(path, f"{where}, field {field!r}", "must be a string (\"\" for no rewrite)")
+            continue
         if not isinstance(raw.get(field), str) or not raw[field].strip():
             raise _fail(path, f"{where}, field {field!r}", "must be a non-empty string")
     if not raw["id"].startswith(f"{category}."):
