@@ -11,14 +11,13 @@ category, the share of items with a phrase of that category that get any flag.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analysis import analyse_many
 from .rules import CATEGORIES
-from .training.corpus import GoldSpan, Item, load_file
+from .training.corpus import GoldSpan, Item, load_labelled
 
 _LABELLED = Path(__file__).resolve().parents[2] / "tests" / "language"
 DEVSET_PATH = _LABELLED / "devset.jsonl"
@@ -112,23 +111,9 @@ class Report:
         return "\n".join(lines)
 
 
-def _sentence_example(raw: dict) -> Example:
-    spans: tuple[GoldSpan, ...] = ()
-    if raw["deficit"]:
-        start = raw["text"].find(raw["span"]) if raw.get("span") else -1
-        # A deficit sentence without a findable phrase still counts at the sentence level.
-        spans = (GoldSpan(max(start, 0), start + len(raw["span"]) if start >= 0 else 0, raw["category"]),)
-    return Example(raw["id"], raw["text"], spans)
-
-
 def load_examples(path: Path = DEVSET_PATH) -> list[Example]:
-    """A labelled sentence set, or a corpus batch file (told apart by its fields)."""
-    with path.open(encoding="utf-8") as lines:
-        first = json.loads(next(line for line in lines if line.strip()))
-    if "deficit" not in first:
-        return [Example.from_item(item) for item in load_file(path)]
-    with path.open(encoding="utf-8") as lines:
-        return [_sentence_example(json.loads(line)) for line in lines if line.strip()]
+    """A labelled sentence set, or a corpus batch file."""
+    return [Example.from_item(item) for item in load_labelled(path)]
 
 
 def evaluate(examples: Iterable[Example], *, use_rules: bool = True, use_model: bool = True) -> Report:

@@ -93,3 +93,12 @@ def test_training_data_is_json_lines_with_unique_ids(corpus):
     for path in CORPUS_DIR.glob("*.jsonl"):
         for line in path.read_text(encoding="utf-8").splitlines():
             assert isinstance(json.loads(line), dict)
+
+
+def test_the_blind_and_fresh_sets_stay_out_of_training():
+    from reflection.language.evaluation import BLINDSET_PATH, FRESHSET_PATH, load_examples
+
+    trained_on = {item.text.casefold().strip() for item in train.load_split("train") + train.load_split("dev")}
+    for path in (BLINDSET_PATH, FRESHSET_PATH):
+        assert path not in train.split_files("train")
+        assert not [e.id for e in load_examples(path) if e.text.casefold().strip() in trained_on]

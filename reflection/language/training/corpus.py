@@ -118,6 +118,25 @@ def load_file(path: Path) -> list[Item]:
     return items
 
 
+def _sentence_item(raw: dict, batch: str) -> Item:
+    """An item of a labelled sentence set (``{"id", "text", "deficit", "category", "span"}``)."""
+    spans: tuple[GoldSpan, ...] = ()
+    if raw["deficit"]:
+        start = raw["text"].find(raw["span"]) if raw.get("span") else -1
+        # A deficit sentence without a findable phrase still counts at the sentence level.
+        end = start + len(raw["span"]) if start >= 0 else 0
+        spans = (GoldSpan(max(start, 0), end, raw["category"]),)
+    return Item(raw["id"], batch, raw["text"], "sentence", "deficit" if spans else "ok", spans)
+
+
+def load_labelled(path: Path) -> list[Item]:
+    """A corpus batch file or a labelled sentence set (as in ``tests/language/``), told apart by its fields."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if lines and "deficit" in json.loads(lines[0]):
+        return [_sentence_item(json.loads(line), path.stem) for line in lines]
+    return load_file(path)
+
+
 def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -25,13 +25,15 @@ from spacy.tokens import DocBin
 
 from ..learned import MANIFEST_NAME, MODEL_DIR, Thresholds
 from ..rules import CATEGORIES
-from .corpus import CORPUS_DIR, Item, file_hash, load_file
+from .corpus import CORPUS_DIR, Item, file_hash, load_labelled
 
 TRAINING_DIR = Path(__file__).resolve().parent
 CONFIG_PATH = TRAINING_DIR / "config.cfg"
 SPLITS_PATH = TRAINING_DIR / "splits.toml"
+# The labelled sentence sets (devset, blindset, freshset); see splits.toml for which one trains.
+SENTENCE_SETS_DIR = TRAINING_DIR.parents[2] / "tests" / "language"
 # What a flag from the model must reach on the development split, together with the rules.
-TARGET_PRECISION = 0.93
+TARGET_PRECISION = 0.94
 LIKELY_PRECISION = 0.97
 
 
@@ -46,11 +48,14 @@ def read_splits() -> dict:
 def split_files(name: str) -> list[Path]:
     splits = read_splits()
     batches = splits["test"]["batches"] if name == "test" else splits[name]
-    return [CORPUS_DIR / f"{batch}.jsonl" for batch in batches]
+    files = [CORPUS_DIR / f"{batch}.jsonl" for batch in batches]
+    if name == "train":
+        files += [SENTENCE_SETS_DIR / f"{set_name}.jsonl" for set_name in splits.get("train_sentence_sets", [])]
+    return files
 
 
 def load_split(name: str) -> list[Item]:
-    return [item for path in split_files(name) for item in load_file(path)]
+    return [item for path in split_files(name) for item in load_labelled(path)]
 
 
 def test_split_hash() -> str:
