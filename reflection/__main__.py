@@ -105,6 +105,16 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compact(args: argparse.Namespace) -> int:
+    from . import account_deletion
+
+    if not account_deletion.clear_deleted_text(database.connect(args.db), wait_seconds=args.wait):
+        raise ReflectionError("Another program (a backup?) is still reading the database, so deleted text could "
+                              "not be cleared yet. Run this again once it has finished.")
+    print("No copy of deleted text is left in the database files.")
+    return 0
+
+
 def cmd_reanalyse(args: argparse.Namespace) -> int:
     from . import journal
 
@@ -190,6 +200,11 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the database safely while the app runs")
     backup.add_argument("destination", type=Path)
     backup.set_defaults(run=cmd_backup)
+
+    compact = commands.add_parser(
+        "compact", help="clear deleted text from the database files (after a deletion that a backup held up)")
+    compact.add_argument("--wait", type=float, default=10.0, help="seconds to wait for other readers (default 10)")
+    compact.set_defaults(run=cmd_compact)
     return parser
 
 

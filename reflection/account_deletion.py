@@ -30,7 +30,7 @@ from sqlite_utils import Database
 
 from . import accounts
 from .accounts import User
-from .db import BUSY_TIMEOUT_MS, writing
+from .db import writing
 from .errors import InvalidInput
 
 # How long deletion keeps retrying to empty the log while another connection (a backup) reads it,
@@ -76,7 +76,7 @@ def confirmation_phrase(user: User) -> str:
 
 
 def delete_account(db: Database, user: User, confirmation: str, *,
-                   wait_seconds: float = CLEAR_WAIT_SECONDS) -> DeletionReport:
+                   wait_seconds: float | None = None) -> DeletionReport:
     """Delete `user` and all their private data for good, in one transaction, then clear the text
     from the files; the report says whether that second part is complete.
 
@@ -102,7 +102,7 @@ def delete_account(db: Database, user: User, confirmation: str, *,
     return DeletionReport(clear_deleted_text(db, wait_seconds=wait_seconds))
 
 
-def clear_deleted_text(db: Database, *, wait_seconds: float = CLEAR_WAIT_SECONDS) -> bool:
+def clear_deleted_text(db: Database, *, wait_seconds: float | None = None) -> bool:
     """Leave no copy of deleted text in the database files; False if a reader kept the log busy.
 
     The log holds older copies of pages until it is copied into the file and emptied; free pages may
@@ -121,7 +121,8 @@ def clear_deleted_text(db: Database, *, wait_seconds: float = CLEAR_WAIT_SECONDS
 
 def _empty_the_log(db: Database, wait_seconds: float) -> bool:
     """Checkpoint and truncate the log, retrying in short tries until `wait_seconds` have passed."""
-    deadline = time.monotonic() + wait_seconds
+    deadline = time.monotonic() + (CLEAR_WAIT_SECONDS if wait_seconds is None else wait_seconds)
+    busy_timeout = db.execute("PRAGMA busy_timeout").fetchone()[0]
     db.execute(f"PRAGMA busy_timeout = {_CHECKPOINT_TRY_MS}")
     try:
         while True:
@@ -130,5 +131,6 @@ def _empty_the_log(db: Database, wait_seconds: float) -> bool:
                 return True
             if time.monotonic() >= deadline:
                 return False
+            time.sleep(0.05)
     finally:
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute(f"PRAGMA busy_timeout = {busy_timeout}")

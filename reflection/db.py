@@ -424,6 +424,9 @@ def connect(path: str | Path | None = None) -> Database:
     db = Database(conn)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
+    # Freed pages and cells are overwritten with zeros, so deleted or edited text does not linger in the
+    # file. Set here because builds differ in the default (Debian's is on, SQLite's own is off).
+    db.execute("PRAGMA secure_delete = ON")
     key = str(db_path.resolve())
     if key not in _migrated_paths:
         with _migration_lock:

@@ -173,3 +173,26 @@ def test_a_file_that_is_not_a_database_is_refused_clearly(tmp_path):
     notes.write_text("These are my notes, not a database. " * 100, encoding="utf-8")
     result = run_cli("--db", str(notes), "init-db")
     assert result.returncode == 2 and "not a database" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_compact_clears_deleted_text_once_no_one_else_is_reading(tmp_path):
+    from reflection import account_deletion
+
+    path = tmp_path / "live.db"
+    live = database.connect(path)
+    teacher = accounts.create_user(live, None, "leaving", "Leaving", "a good long password")
+    journal.create_entry(live, teacher, journal.EntryDraft(body="Quibblethorpe kept a private diary."))
+    reader = database.connect(path)
+    reader.conn.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM entries").fetchone()
+    try:
+        assert not account_deletion.delete_account(live, teacher, "leaving", wait_seconds=0.2).complete
+        held = run_cli("--db", str(path), "compact", "--wait", "0.2")
+        assert held.returncode == 2 and "still reading" in held.stderr
+    finally:
+        reader.conn.execute("ROLLBACK")
+        reader.conn.close()
+    done = run_cli("--db", str(path), "compact")
+    assert done.returncode == 0 and "No copy of deleted text" in done.stdout, done.stderr
+    live.conn.close()
+    assert all(b"quibblethorp" not in file.read_bytes().lower() for file in tmp_path.iterdir() if file.is_file())

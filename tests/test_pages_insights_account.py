@@ -115,3 +115,28 @@ def test_the_account_page_shows_the_username_as_typed(app_test, make_user):
     at = open_page(app_test, teacher, "views/account.py")
     header = next(m.value for m in at.markdown if "username" in m.value)
     assert "username `ms.rivera`" in header  # not `ms\\.rivera`: a code span shows backslashes as typed
+
+
+
+def test_a_deletion_held_up_by_a_backup_says_what_is_left_and_how_to_finish(app_test, make_user, db, db_path,
+                                                                             monkeypatch):
+    from reflection import account_deletion
+    from reflection import db as database
+
+    monkeypatch.setattr(account_deletion, "CLEAR_WAIT_SECONDS", 0.5)
+    make_user("admin")
+    teacher = make_user()
+    journal.create_entry(db, teacher, journal.EntryDraft(body="Private thoughts."))
+    at = open_page(app_test, teacher, "views/account.py")
+    backup = database.connect(db_path)
+    backup.conn.execute("BEGIN")  # reading an old snapshot, as a running backup does
+    backup.execute("SELECT count(*) FROM entries").fetchone()
+    try:
+        at.text_input(key="account_delete_confirmation").input(teacher.username)
+        at.button(key="account_delete").click().run()
+    finally:
+        backup.conn.execute("ROLLBACK")
+        backup.conn.close()
+    assert not at.exception
+    assert accounts.get_user(db, teacher.id) is None and SESSION_KEY not in at.session_state
+    assert "python -m reflection compact" in texts(at.warning)

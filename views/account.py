@@ -107,9 +107,12 @@ confirmation = st.text_input(
 )
 if st.button("Delete my account for good", key="account_delete", type="primary"):
     try:
-        account_deletion.delete_account(db, user, confirmation)
+        report = account_deletion.delete_account(db, user, confirmation)
     except ReflectionError as error:
         ui.show_error(error)
     else:
         ui.sign_out()
-        st.rerun()
+        if report.complete:
+            st.rerun()
+        st.warning(report.message)  # shown once; the next click lands on the sign-in page
+        st.stop()
