@@ -52,6 +52,11 @@ class TextTooLong(ReflectionError, ValueError):
         )
 
 
+# The entity recognizer is the slowest component of the base model and the check does not need it
+# (name detection for sharing runs it separately).
+_NOT_NEEDED = ["ner"]
+
+
 def _checked_length(text: str) -> str:
     if len(text) > config.MAX_ENTRY_CHARS:
         raise TextTooLong(len(text))
@@ -87,7 +92,8 @@ def analyse(
     ``use_rules`` / ``use_model`` off measure one part of the checker alone.
     """
     allowed = frozenset(_normalise(p) for p in allowed_phrases)
-    doc = load_nlp(use_rules, use_model)(for_parsing(_checked_length(text))) if text.strip() else None
+    nlp = load_nlp(use_rules, use_model)
+    doc = nlp(for_parsing(_checked_length(text)), disable=_NOT_NEEDED) if text.strip() else None
     return _analysis(text, doc, allowed)
 
 
@@ -107,7 +113,8 @@ def analyse_many(
     allowed = frozenset(_normalise(p) for p in allowed_phrases)
     done = 0
     texts = ((for_parsing(_checked_length(t)), t) for t in texts)
-    for doc, text in load_nlp(use_rules, use_model).pipe(texts, as_tuples=True, batch_size=batch_size):
+    nlp = load_nlp(use_rules, use_model)
+    for doc, text in nlp.pipe(texts, as_tuples=True, batch_size=batch_size, disable=_NOT_NEEDED):
         yield _analysis(text, doc if text.strip() else None, allowed)
         done += 1
         if progress is not None and done % batch_size == 0:

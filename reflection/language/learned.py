@@ -29,6 +29,8 @@ MODEL_DIR = Path(__file__).resolve().parent / "model"
 MANIFEST_NAME = "manifest.json"
 # Span-model candidates below this score are never worth a look, whatever their sentence says.
 CANDIDATE_FLOOR = 0.05
+# The span model searches only sentences whose classifier score reaches this for some category.
+SENTENCE_GATE = 0.1
 
 
 @spacy.registry.misc("reflection.base_model_lookups.v1")
@@ -74,19 +76,22 @@ def phrase_suggester(max_size: int) -> Callable[..., Ragged]:
     return suggest
 
 
-def _phrases(doc: Doc, max_size: int) -> numpy.ndarray:
+def _phrases(doc: Doc, max_size: int, allowed: numpy.ndarray | None = None) -> numpy.ndarray:
+    """(start, end) token offsets of the candidate phrases in ``doc``; only tokens where
+    ``allowed`` is true (when given) may be part of one."""
     if len(doc) == 0:
         return numpy.zeros((0, 2), dtype="i")
-    bad = doc.to_array(IS_PUNCT).astype(bool) | doc.to_array(IS_SPACE).astype(bool)
-    starts_sentence = doc.to_array(SENT_START) == 1 if doc.has_annotation("SENT_START") else numpy.zeros(len(doc), bool)
-    sentence = numpy.cumsum(starts_sentence)
+    columns = doc.to_array([IS_PUNCT, IS_SPACE, SENT_START])
+    usable = (columns[:, 0] == 0) & (columns[:, 1] == 0)  # no phrase starts or ends on these
+    sentence = numpy.cumsum(columns[:, 2] == 1)
+    inside = numpy.ones(len(doc), bool) if allowed is None else allowed
     found = []
-    for size in range(1, max_size + 1):
+    for size in range(1, min(max_size, len(doc)) + 1):
         begin = numpy.arange(len(doc) - size + 1)
         last = begin + size - 1
-        keep = ~bad[begin] & ~bad[last] & (sentence[begin] == sentence[last])
+        keep = usable[begin] & usable[last] & (sentence[begin] == sentence[last]) & inside[begin]
         found.append(numpy.stack([begin[keep], last[keep] + 1], axis=1))
-    return numpy.concatenate(found)
+    return numpy.concatenate(found).astype("i")
 
 
 @dataclass(frozen=True)
@@ -117,45 +122,80 @@ class LearnedModel:
         self.sentences = self.nlp.get_pipe("textcat_multilabel")
         self.spans = self.nlp.get_pipe("spancat")
         self.labels = list(self.sentences.labels)
+        self.max_size = self.nlp.config["components"]["spancat"]["suggester"]["max_size"]
 
     def candidates(self, docs: list[Doc], minimum: float | None = None) -> list[list[Candidate]]:
         """The span model's candidates in each doc with their span and sentence scores: those whose
-        combined score reaches ``minimum``, or every one above the floor when it is None."""
+        combined score reaches ``minimum``, or every one above the floor when it is None.
+
+        The sentence classifier runs first; the span model scores only phrases inside sentences it
+        finds at all suspicious (most sentences of a journal are not), which keeps the check cheap.
+        """
         if not docs:
             return []
-        ops = self.spans.model.ops
         sentences = [list(doc.sents) for doc in docs]
-        flat = [sentence.as_doc() for doc_sentences in sentences for sentence in doc_sentences]
-        sentence_scores = ops.to_numpy(self.sentences.predict(flat))
-        indices, span_scores = self.spans.predict(docs)
-        bounds = ops.to_numpy(indices.dataXd)
-        lengths = ops.to_numpy(indices.lengths)
-        span_scores = ops.to_numpy(span_scores)[:, : len(self.spans.labels)]  # without "no deficit"
+        views = [view for doc, doc_sentences in zip(docs, sentences) for view in _SentenceView.of(doc, doc_sentences)]
+        sentence_scores = self.sentences.model.ops.to_numpy(self.sentences.predict(views))
+        suspicious = sentence_scores.max(axis=1) >= SENTENCE_GATE
+        rows, searched, first_row = [], [], 0
+        for doc, doc_sentences in zip(docs, sentences):
+            # the row of sentence_scores for each token, and whether its sentence is searched
+            lengths = [len(sentence) for sentence in doc_sentences]
+            token_rows = numpy.repeat(numpy.arange(first_row, first_row + len(doc_sentences)), lengths)
+            rows.append(token_rows)
+            searched.append(suspicious[token_rows] if len(doc) else numpy.zeros(0, bool))
+            first_row += len(doc_sentences)
+        results: list[list[Candidate]] = [[] for _ in docs]
+        found = [_phrases(doc, self.max_size, allowed) for doc, allowed in zip(docs, searched)]
+        lengths = numpy.array([len(bounds) for bounds in found], dtype="i")
+        if not lengths.sum():
+            return results
+        ops = self.spans.model.ops
+        suggestions = Ragged(ops.asarray2i(numpy.concatenate(found)), ops.asarray1i(lengths))
+        span_scores = ops.to_numpy(self.spans.model.predict((docs, suggestions)))
+        span_scores = span_scores[:, : len(self.spans.labels)]  # without "no deficit"
         to_sentence_column = numpy.array([self.labels.index(label) for label in self.spans.labels])
-        results, offset, row = [], 0, 0
-        for doc, doc_sentences, count in zip(docs, sentences, lengths):
-            found: list[Candidate] = []
-            if count:
-                scores = span_scores[offset : offset + count]
-                best = scores.argmax(axis=1)
-                best_scores = scores.max(axis=1)
-                doc_bounds = bounds[offset : offset + count]
-                ends = numpy.array([sentence.end for sentence in doc_sentences])
-                rows = row + numpy.searchsorted(ends, doc_bounds[:, 0], side="right")
-                in_sentence = sentence_scores[rows, to_sentence_column[best]]
-                keep = numpy.flatnonzero(best_scores >= CANDIDATE_FLOOR)
-                if minimum is not None:
-                    combined = self.thresholds.combined(best_scores, in_sentence)
-                    keep = _best_apart(keep[combined[keep] >= minimum], combined, doc_bounds)
-                found = [
-                    Candidate(doc[int(doc_bounds[i, 0]) : int(doc_bounds[i, 1])], self.spans.labels[best[i]],
-                              float(best_scores[i]), float(in_sentence[i]))
-                    for i in keep
-                ]
-            results.append(found)
-            offset += count
-            row += len(doc_sentences)
+        offset = 0
+        for number, (doc, bounds) in enumerate(zip(docs, found)):
+            scores = span_scores[offset : offset + len(bounds)]
+            offset += len(bounds)
+            if not len(bounds):
+                continue
+            best = scores.argmax(axis=1)
+            best_scores = scores.max(axis=1)
+            in_sentence = sentence_scores[rows[number][bounds[:, 0]], to_sentence_column[best]]
+            keep = numpy.flatnonzero(best_scores >= CANDIDATE_FLOOR)
+            if minimum is not None:
+                combined = self.thresholds.combined(best_scores, in_sentence)
+                keep = _best_apart(keep[combined[keep] >= minimum], combined, bounds)
+            results[number] = [
+                Candidate(doc[int(bounds[i, 0]) : int(bounds[i, 1])], self.spans.labels[best[i]],
+                          float(best_scores[i]), float(in_sentence[i]))
+                for i in keep
+            ]
         return results
+
+
+class _SentenceView:
+    """A sentence as the bag-of-words classifier reads it: its slice of the doc's token columns,
+    without the cost of copying it into a Doc of its own."""
+
+    def __init__(self, columns: dict, doc: Doc, start: int, end: int):
+        self._columns, self._doc, self.start, self.end = columns, doc, start, end
+
+    @classmethod
+    def of(cls, doc: Doc, sentences: list[Span]) -> list[_SentenceView]:
+        columns: dict = {}  # shared by the doc's sentences: one to_array per attribute list
+        return [cls(columns, doc, sentence.start, sentence.end) for sentence in sentences]
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def to_array(self, attrs):
+        key = tuple(attrs) if isinstance(attrs, list) else attrs
+        if key not in self._columns:
+            self._columns[key] = self._doc.to_array(attrs)
+        return self._columns[key][self.start : self.end]
 
 
 def _best_apart(indices: numpy.ndarray, scores: numpy.ndarray, bounds: numpy.ndarray) -> list[int]:
