@@ -169,3 +169,14 @@ def test_the_prompts_page_opens_in_a_later_run_once_a_group_set_exists(app_test,
         later.button(key=f"prompts_delete_{stored.id}").click().run()
         assert not later.exception, later.exception
         assert prompt_store.stored_sets(db, facilitator) == []
+
+
+def test_a_learned_flag_offers_alternatives_and_no_apply_button(app_test, make_user):
+    at = app_test(make_user())
+    at.run()
+    at.text_area(key="write_body").input("honestly half my 4th period is a waste of space, they just sit there").run()
+    at.button(key="write_check_button").click().run()
+    shown = texts(at.markdown)
+    assert "found by the learned check" in shown and "Other ways to say it" in shown and "Ask yourself" in shown
+    assert not [b for b in at.button if b.key and b.key.startswith("write_apply_")]
+    assert [b for b in at.button if b.key and b.key.startswith("write_dismiss_")]
