@@ -23,7 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
 from . import access, audit, sessions
-from .db import one_row, utc_now, writing
+from .db import StorageError, one_row, utc_now, writing
 from .errors import AccessDenied, InvalidInput, SignInFailed, SignInThrottled
 
 ROLES = ("teacher", "coach", "admin")
@@ -220,29 +220,44 @@ def _count_attempt(db: Database, username: str | None, address: str) -> None:
     guesses arrive at once, at most the limit of them are ever checked.
     """
     now = _now()
-    with writing(db):
-        db.execute(
-            "DELETE FROM sign_in_attempts WHERE updated_at < ? AND (locked_until IS NULL OR locked_until < ?)",
-            [(now - FORGET_FAILURES_AFTER).isoformat(), now.isoformat()],
-        )
-        counted = []
-        for bucket_name, bucket_address, limit in _buckets(username, address):
-            row = db.execute(
-                "SELECT failures, locked_until FROM sign_in_attempts WHERE username = ? AND address = ?",
-                [bucket_name, bucket_address],
-            ).fetchone()
-            failures, locked_until = row if row else (0, None)
-            if locked_until and datetime.fromisoformat(locked_until) > now:
-                raise SignInThrottled(int((datetime.fromisoformat(locked_until) - now).total_seconds()) + 1)
-            counted.append((bucket_name, bucket_address, failures + 1, limit))
-        for bucket_name, bucket_address, failures, limit in counted:
-            locked_until = (now + timedelta(seconds=_lock_seconds(failures, limit))).isoformat() if failures >= limit else None
+    try:
+        with writing(db):
             db.execute(
-                "INSERT INTO sign_in_attempts (username, address, failures, locked_until, updated_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(username, address) DO UPDATE SET "
-                "failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at",
-                [bucket_name, bucket_address, failures, locked_until, now.isoformat()],
+                "DELETE FROM sign_in_attempts WHERE updated_at < ? AND (locked_until IS NULL OR locked_until < ?)",
+                [(now - FORGET_FAILURES_AFTER).isoformat(), now.isoformat()],
             )
+            counted = [(bucket_name, bucket_address, _failures_so_far(db, bucket_name, bucket_address, now) + 1, limit)
+                       for bucket_name, bucket_address, limit in _buckets(username, address)]
+            _store_attempt(db, counted, now)
+    except StorageError:
+        # A read-only or full disk must not lock everyone out of reading their journal: the locks
+        # already stored still hold, and each guess still costs a full argon2 check, but this attempt
+        # cannot be counted.
+        for bucket_name, bucket_address, _ in _buckets(username, address):
+            _failures_so_far(db, bucket_name, bucket_address, now)
+
+
+def _failures_so_far(db: Database, username: str, address: str, now: datetime) -> int:
+    """The failures counted in one bucket; raises SignInThrottled while the bucket is locked."""
+    row = db.execute(
+        "SELECT failures, locked_until FROM sign_in_attempts WHERE username = ? AND address = ?", [username, address]
+    ).fetchone()
+    failures, locked_until = row if row else (0, None)
+    if locked_until and datetime.fromisoformat(locked_until) > now:
+        raise SignInThrottled(int((datetime.fromisoformat(locked_until) - now).total_seconds()) + 1)
+    return failures
+
+
+def _store_attempt(db: Database, counted: list[tuple[str, str, int, int]], now: datetime) -> None:
+    """Each bucket's new failure count (username, address, failures, limit), locked once over its limit."""
+    for bucket_name, bucket_address, failures, limit in counted:
+        locked_until = (now + timedelta(seconds=_lock_seconds(failures, limit))).isoformat() if failures >= limit else None
+        db.execute(
+            "INSERT INTO sign_in_attempts (username, address, failures, locked_until, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(username, address) DO UPDATE SET "
+            "failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at",
+            [bucket_name, bucket_address, failures, locked_until, now.isoformat()],
+        )
 
 
 def _clear_attempt(db: Database, username: str, address: str) -> None:
@@ -278,10 +293,13 @@ def authenticate(db: Database, username: str, password: str, address: str | None
             pass
     if not verified:
         raise SignInFailed("Wrong username or password.")
-    with writing(db):
-        _clear_attempt(db, account_name, bucket)
-        if _hasher.check_needs_rehash(row["password_hash"]):
-            db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [_hasher.hash(password), row["id"]])
+    try:
+        with writing(db):
+            _clear_attempt(db, account_name, bucket)
+            if _hasher.check_needs_rehash(row["password_hash"]):
+                db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [_hasher.hash(password), row["id"]])
+    except StorageError:
+        pass  # bookkeeping only: on a read-only or full disk the attempt was not counted either
     return _user_from_row(row)
 
 

@@ -471,34 +471,36 @@ def add_note(db: Database, user: User, debrief_id: int, step_index: int, body: s
     debrief = _debrief_from_row(_debrief_row(db, user, debrief_id, "create"))
     _check_step(debrief, step_index)
     body = journal.clean_message(body, "note")
+    analysis = _note_analysis(db, debrief_id, user.id, body)
     now = utc_now()
-    note_id = db["debrief_notes"].insert(
-        {
-            "debrief_id": debrief_id,
-            "step_index": step_index,
-            "author_id": user.id,
-            "body": body,
-            "analysis": _note_analysis(db, debrief_id, user.id, body),
-            "created_at": now,
-            "updated_at": now,
-        }
-    ).last_pk
+    with writing(db):  # a full or read-only disk surfaces as StorageError, with the note still in its box
+        note_id = db["debrief_notes"].insert(
+            {
+                "debrief_id": debrief_id,
+                "step_index": step_index,
+                "author_id": user.id,
+                "body": body,
+                "analysis": analysis,
+                "created_at": now,
+                "updated_at": now,
+            }
+        ).last_pk
     return _note_from_row(_note_row(db, user, note_id, "read"))
 
 
 def update_note(db: Database, user: User, note_id: int, body: str) -> Note:
     row = _note_row(db, user, note_id, "edit")
     body = journal.clean_message(body, "note")
-    db["debrief_notes"].update(
-        note_id,
-        {"body": body, "analysis": _note_analysis(db, row["debrief_id"], row["author_id"], body), "updated_at": utc_now()},
-    )
+    analysis = _note_analysis(db, row["debrief_id"], row["author_id"], body)
+    with writing(db):
+        db["debrief_notes"].update(note_id, {"body": body, "analysis": analysis, "updated_at": utc_now()})
     return _note_from_row(_note_row(db, user, note_id, "read"))
 
 
 def delete_note(db: Database, user: User, note_id: int) -> None:
     _note_row(db, user, note_id, "delete")
-    db.execute("DELETE FROM debrief_notes WHERE id = ?", [note_id])
+    with writing(db):
+        db.execute("DELETE FROM debrief_notes WHERE id = ?", [note_id])
 
 
 def list_notes(db: Database, user: User, debrief_id: int) -> list[Note]:
@@ -544,30 +546,33 @@ def add_action_item(
     debrief = _debrief_row(db, user, debrief_id, "create")
     text = _single_line(text, "action item", MAX_ACTION_TEXT_CHARS)
     _require_member(db, debrief["group_id"], owner_id, "owner")
-    item_id = db["action_items"].insert(
-        {
-            "debrief_id": debrief_id,
-            "text": text,
-            "owner_id": owner_id,
-            "due_on": due_on.isoformat() if due_on else None,
-            "done": 0,
-            "created_by": user.id,
-            "created_at": utc_now(),
-        }
-    ).last_pk
+    with writing(db):
+        item_id = db["action_items"].insert(
+            {
+                "debrief_id": debrief_id,
+                "text": text,
+                "owner_id": owner_id,
+                "due_on": due_on.isoformat() if due_on else None,
+                "done": 0,
+                "created_by": user.id,
+                "created_at": utc_now(),
+            }
+        ).last_pk
     return _action_from_row(_action_row(db, user, item_id, "read"))
 
 
 def set_action_item_done(db: Database, user: User, item_id: int, done: bool = True) -> ActionItem:
     """Its owner or a facilitator ticks an item done (or not), also after the debrief closed."""
     _action_row(db, user, item_id, "complete")
-    db.execute("UPDATE action_items SET done = ? WHERE id = ?", [int(done), item_id])
+    with writing(db):
+        db.execute("UPDATE action_items SET done = ? WHERE id = ?", [int(done), item_id])
     return _action_from_row(_action_row(db, user, item_id, "read"))
 
 
 def delete_action_item(db: Database, user: User, item_id: int) -> None:
     _action_row(db, user, item_id, "delete")
-    db.execute("DELETE FROM action_items WHERE id = ?", [item_id])
+    with writing(db):
+        db.execute("DELETE FROM action_items WHERE id = ?", [item_id])
 
 
 def list_action_items(db: Database, user: User, debrief_id: int) -> list[ActionItem]:

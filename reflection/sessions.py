@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -38,6 +39,13 @@ ENDED_MESSAGE = (
     "You were signed out because your account changed (a new password, a reset by an administrator, "
     "or the account was deactivated or deleted). Please sign in again."
 )
+
+
+# Sessions opened while the database cannot be written (a read-only file, a full disk) are held in this
+# process's memory as the row the table would have, and checked the same way on every rerun: reading a
+# journal needs no write, and a change to the account ends them too. They end with the process.
+_unstored: dict[str, dict] = {}
+_unstored_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -77,32 +85,56 @@ def start(db: Database, user_id: int, *, now: datetime | None = None) -> str:
     """Open a session for the account and return its token, for the browser session to hold."""
     now = now or _now()
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    with writing(db):
-        row = db.execute("SELECT session_version FROM users WHERE id = ? AND active = 1", [user_id]).fetchone()
-        if row is None:
-            raise SessionEnded(ENDED_MESSAGE)
-        # Tabs closed without signing out leave their rows behind; each sign-in clears the stale ones.
-        db.execute(
-            "DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?",
-            [_stamp(now), _stamp(now - idle_timeout())],
-        )
-        db.execute(
-            "INSERT INTO sessions (token_hash, user_id, session_version, created_at, last_seen_at, expires_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [_hash(token), user_id, row[0], _stamp(now), _stamp(now), _stamp(now + MAX_SESSION_AGE)],
-        )
+    row = {"token_hash": _hash(token), "user_id": user_id, "created_at": _stamp(now), "last_seen_at": _stamp(now),
+           "expires_at": _stamp(now + MAX_SESSION_AGE)}
+    try:
+        with writing(db):
+            # Tabs closed without signing out leave their rows behind; each sign-in clears the stale ones.
+            db.execute(
+                "DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?",
+                [_stamp(now), _stamp(now - idle_timeout())],
+            )
+            db["sessions"].insert({**row, "session_version": _account_version(db, user_id)})
+    except StorageError:
+        row["session_version"] = _account_version(db, user_id)
+        with _unstored_lock:
+            for stale in [key for key, held in _unstored.items() if _has_lapsed(held, now)]:
+                del _unstored[stale]
+            _unstored[row["token_hash"]] = {**row, "id": None}
     return token
+
+
+def _account_version(db: Database, user_id: int) -> int:
+    row = db.execute("SELECT session_version FROM users WHERE id = ? AND active = 1", [user_id]).fetchone()
+    if row is None:
+        raise SessionEnded(ENDED_MESSAGE)
+    return row[0]
+
+
+def _has_lapsed(row: dict, now: datetime) -> bool:
+    return row["expires_at"] <= _stamp(now) or row["last_seen_at"] <= _stamp(now - idle_timeout())
+
+
+def _unstored_row(db: Database, token_hash: str) -> dict | None:
+    """A session held in memory, with its account's current version and state, as resume() reads them."""
+    with _unstored_lock:
+        held = _unstored.get(token_hash)
+    if held is None:
+        return None
+    account = db.execute("SELECT session_version, active FROM users WHERE id = ?", [held["user_id"]]).fetchone()
+    return {**held, "account_version": account[0] if account else None, "active": bool(account and account[1])}
 
 
 def resume(db: Database, token: str | None, *, now: datetime | None = None) -> Session:
     """The live session behind `token`; raises SessionEnded, with the reason, once it has ended."""
     now = now or _now()
+    token_hash = _hash(token or "")
     row = one_row(
         db,
         "SELECT sessions.*, users.session_version AS account_version, users.active FROM sessions "
         "JOIN users ON users.id = sessions.user_id WHERE sessions.token_hash = ?",
-        [_hash(token or "")],
-    )
+        [token_hash],
+    ) or _unstored_row(db, token_hash)
     if row is None or not row["active"] or row["session_version"] != row["account_version"]:
         raise SessionEnded(ENDED_MESSAGE)
     session = Session(
@@ -113,24 +145,29 @@ def resume(db: Database, token: str | None, *, now: datetime | None = None) -> S
     )
     idle = idle_timeout()
     if now - session.last_seen_at >= idle:
-        _forget(db, "id", row["id"])
+        _forget(db, token_hash)
         raise SessionEnded(f"You were signed out after {describe(idle)} without activity. Please sign in again.")
     if now >= session.expires_at:
-        _forget(db, "id", row["id"])
+        _forget(db, token_hash)
         raise SessionEnded(f"Sessions last at most {MAX_SESSION_AGE.days} days. Please sign in again.")
     if now - session.last_seen_at >= TOUCH_INTERVAL:
+        with _unstored_lock:
+            if token_hash in _unstored:
+                _unstored[token_hash]["last_seen_at"] = _stamp(now)
         try:
             with writing(db):
-                db.execute("UPDATE sessions SET last_seen_at = ? WHERE id = ?", [_stamp(now), row["id"]])
+                db.execute("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", [_stamp(now), token_hash])
         except StorageError:
             pass  # a read-only or full disk must not sign people out; the stamp catches up later
     return session
 
 
-def _forget(db: Database, column: str, value: object) -> None:
+def _forget(db: Database, token_hash: str) -> None:
+    with _unstored_lock:
+        _unstored.pop(token_hash, None)
     try:
         with writing(db):
-            db.execute(f"DELETE FROM sessions WHERE {column} = ?", [value])
+            db.execute("DELETE FROM sessions WHERE token_hash = ?", [token_hash])
     except StorageError:
         pass  # the tab forgets its token anyway; the row is idle from now on and the next sign-in clears it
 
@@ -138,7 +175,7 @@ def _forget(db: Database, column: str, value: object) -> None:
 def end(db: Database, token: str | None) -> None:
     """Sign this one session out (the sign-out button)."""
     if token:
-        _forget(db, "token_hash", _hash(token))
+        _forget(db, _hash(token))
 
 
 def end_all(db: Database, user_id: int) -> None:

@@ -249,9 +249,8 @@ def list_my_shares(db: Database, user: User) -> list[Share]:
 def withdraw_share(db: Database, user: User, share_id: int) -> None:
     """End the recipients' access at once; the owner keeps the copy and its comments."""
     _share_row(db, user, share_id, "delete")
-    db.execute(
-        "UPDATE shares SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL", [utc_now(), share_id]
-    )
+    with writing(db):
+        db.execute("UPDATE shares SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL", [utc_now(), share_id])
 
 
 # --- comments ---------------------------------------------------------------------------------------
@@ -283,15 +282,10 @@ def _check_kind(kind: str) -> str:
 def add_comment(db: Database, user: User, share_id: int, kind: str, body: str) -> Comment:
     """A recipient's (or the owner's reply) comment on a share that is still active."""
     _share_row(db, user, share_id, "comment")
-    comment_id = db["comments"].insert(
-        {
-            "share_id": share_id,
-            "author_id": user.id,
-            "kind": _check_kind(kind),
-            "body": journal.clean_message(body, "comment"),
-            "created_at": utc_now(),
-        }
-    ).last_pk
+    row = {"share_id": share_id, "author_id": user.id, "kind": _check_kind(kind),
+           "body": journal.clean_message(body, "comment"), "created_at": utc_now()}
+    with writing(db):  # a full or read-only disk surfaces as StorageError, with the comment still in its box
+        comment_id = db["comments"].insert(row).last_pk
     return _comment_from_row(_comment_row(db, user, comment_id, "read"))
 
 
@@ -310,13 +304,16 @@ def _comment_row(db: Database, user: User, comment_id: int, action: str) -> dict
 
 def update_comment(db: Database, user: User, comment_id: int, kind: str, body: str) -> Comment:
     _comment_row(db, user, comment_id, "edit")
-    db["comments"].update(comment_id, {"kind": _check_kind(kind), "body": journal.clean_message(body, "comment")})
+    changes = {"kind": _check_kind(kind), "body": journal.clean_message(body, "comment")}
+    with writing(db):
+        db["comments"].update(comment_id, changes)
     return _comment_from_row(_comment_row(db, user, comment_id, "read"))
 
 
 def delete_comment(db: Database, user: User, comment_id: int) -> None:
     _comment_row(db, user, comment_id, "delete")
-    db.execute("DELETE FROM comments WHERE id = ?", [comment_id])
+    with writing(db):
+        db.execute("DELETE FROM comments WHERE id = ?", [comment_id])
 
 
 def coach_choices(db: Database, user: User) -> list[User]:

@@ -307,3 +307,102 @@ def test_write_page_keeps_the_text_and_explains_a_storage_fault(app_test, db, ma
     assert entry_count(db, user) == 0
     assert journal.list_entries(db, user, journal.EntryFilter(date_from=date.today())).total == 0
 
+
+
+# --- comments, debrief notes and signing in under the same faults ---------------------------------
+
+COMMENT = "Could you say more about how the pairs chose their strategies?"
+
+
+@pytest.fixture
+def conversation(db, make_user):
+    """A teacher's share with a coach, and an open debrief in their PLC group."""
+    from reflection import groups, prompts, sharing
+
+    admin, teacher, coach = make_user("admin"), make_user(), make_user("coach")
+    entry = journal.create_entry(db, teacher, journal.EntryDraft(body="Pairs explained fractions with strips."))
+    share = sharing.share_entry(db, teacher, entry.id, coach_id=coach.id)
+    group = groups.create_group(db, admin, "Maths PLC", facilitator_id=teacher.id)
+    groups.add_member(db, teacher, group.id, coach.username)
+    debrief = groups.start_debrief(db, teacher, group.id, prompts.load_library().get("tuning"), "Strips", coach.id)
+    return coach, share, debrief
+
+
+def opened(at, page: str, *clicks: str):
+    at.switch_page(page).run()
+    for key in clicks:
+        at.button(key=key).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+# (page, buttons that open the thread or debrief, text box, button that writes, rows it writes)
+MESSAGE_WRITES = {
+    "comment": ("views/coaching.py", "coaching_open_{share}", "coaching_received_comment_body_{share}",
+                "coaching_received_comment_add_{share}", "SELECT count(*) FROM comments"),
+    "debrief-note": ("views/debriefs.py", "debriefs_open_{debrief}", "debriefs_note_body", "debriefs_add_note",
+                     "SELECT count(*) FROM debrief_notes"),
+}
+
+
+@pytest.mark.parametrize("fault", STORAGE_FAULTS, ids=list(STORAGE_FAULTS))
+@pytest.mark.parametrize("write", MESSAGE_WRITES, ids=list(MESSAGE_WRITES))
+def test_comment_and_note_writes_keep_the_text_and_explain_a_storage_fault(app_test, db, conversation, fault, write):
+    coach, share, debrief = conversation
+    page, open_key, box_key, add_key, count_sql = (
+        part.format(share=share.id, debrief=debrief.id) for part in MESSAGE_WRITES[write])
+    break_storage, message_part = STORAGE_FAULTS[fault]
+    at = app_test(coach)
+    at.run()
+    opened(at, page, open_key)
+    break_storage(page_connection(at))
+    at.text_area(key=box_key).input(COMMENT + " " + LONG_TEXT).run()
+    at.button(key=add_key).click().run()
+
+    assert not at.exception, at.exception
+    errors = "\n".join(element.value for element in at.error)
+    assert message_part in errors and "still in the form" in errors
+    assert at.text_area(key=box_key).value == COMMENT + " " + LONG_TEXT
+    assert db.execute(count_sql).fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("fault", STORAGE_FAULTS, ids=list(STORAGE_FAULTS))
+def test_signing_in_works_while_the_database_cannot_be_written(app_test, db, make_user, password, fault):
+    user = make_user()
+    journal.create_entry(db, user, journal.EntryDraft(body="Written before the disk filled up."))
+    break_storage, _ = STORAGE_FAULTS[fault]
+    at = app_test()
+    at.run()
+    break_storage(page_connection(at))
+    at.text_input(key="sign_in_username").input(user.username)
+    at.text_input(key="sign_in_password").input("not the password")
+    at.get("form_submit_button")[0].click().run()
+    assert [element.value for element in at.error] == ["Wrong username or password."]
+    at.text_input(key="sign_in_password").input(password)
+    at.get("form_submit_button")[0].click().run()
+
+    assert not at.exception, at.exception
+    assert "Write" in [element.value for element in at.title]
+    opened(at, "views/journal.py")
+    assert any("Written before the disk filled up" in element.value for element in at.markdown) or \
+        journal.list_entries(db, user).total == 1
+    at.run()  # the next run resumes the session it opened
+    assert "Journal" in [element.value for element in at.title]
+
+
+def test_a_session_opened_while_the_disk_is_read_only_still_ends_when_the_account_changes(db_path, db, make_user,
+                                                                                          password):
+    from reflection import sessions
+    from reflection.errors import SessionEnded
+
+    admin, teacher = make_user("admin"), make_user()
+    read_only = Database(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, isolation_level=None))
+    try:
+        signed_in = accounts.authenticate(read_only, teacher.username, password)
+        token = sessions.start(read_only, signed_in.id)
+        assert sessions.resume(read_only, token).user_id == teacher.id
+        accounts.set_active(db, admin, teacher.id, False)  # the disk takes writes again; the admin deactivates
+        with pytest.raises(SessionEnded):
+            sessions.resume(read_only, token)
+    finally:
+        read_only.conn.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import sqlite3
 from collections.abc import Callable
 
 import streamlit as st
@@ -98,6 +99,14 @@ def run_action(page: str, action: Callable[[], object], notice: str, clear: tupl
         action()
     except ReflectionError as error:
         st.session_state[f"{page}_error"] = str(error)
+        return
+    except sqlite3.Error as error:
+        # Callbacks run before the page, outside app.py's handler: a write that did not go through
+        # `db.writing` still gets the same plain words (disk full, read-only) instead of a traceback.
+        explained = database.explain_storage_error(error)
+        if explained is None:
+            raise
+        st.session_state[f"{page}_error"] = str(explained)
         return
     for key in clear:
         st.session_state[key] = ""

@@ -109,7 +109,11 @@ def dismiss_flag(flag_data: dict) -> None:
 
 
 def allow_flag_phrase(text_key: str, phrase: str) -> None:
-    journal.allow_phrase(db, user, phrase)
+    try:
+        journal.allow_phrase(db, user, phrase)
+    except ReflectionError as error:  # a full or read-only disk, or too many allowed phrases
+        st.session_state["write_check_error"] = str(error)
+        return
     st.session_state["write_check_notice"] = f"“{phrase}” will not be flagged for you again (see Account to undo)."
     run_check(text_key)
 
