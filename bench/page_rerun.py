@@ -22,6 +22,9 @@ import synthetic  # noqa: E402
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from reflection import sessions  # noqa: E402
+from views._common import SESSION_KEY  # noqa: E402
+
 TARGET_MS = 300
 
 
@@ -46,12 +49,13 @@ def main() -> int:
 
     path = args.db or Path(tempfile.gettempdir()) / f"reflection-bench-pages-{args.entries}-{args.others}.db"
     db, user_id = synthetic.build(path, entries=args.others, users=20, focus_entries=args.entries)
+    token = sessions.start(db, user_id)  # signed in as the app would: a server-side session
     db.close()
     os.environ["REFLECTION_DB"] = str(path)
     print(f"database: {path}; the teacher has {args.entries:,} entries; median of {args.reruns} reruns\n")
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["user_id"] = user_id
+    at.session_state[SESSION_KEY] = token
     started = time.perf_counter()
     at.run()
     print(f"first run (imports, prompt library): {(time.perf_counter() - started) * 1000:.0f} ms")
