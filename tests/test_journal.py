@@ -169,8 +169,8 @@ def test_allowing_a_phrase_twice_keeps_one_row(db, make_user):
 def test_reanalysis_keeps_each_authors_allowed_phrases(db, make_user):
     allows, other = make_user(), make_user()
     text = "These kids are lazy."
-    phrase = write(db, allows, text).analysis.flags[0].text
-    journal.allow_phrase(db, allows, phrase.upper())
+    for flag in write(db, allows, text).analysis.flags:  # the rules and the learned check may both flag it
+        journal.allow_phrase(db, allows, flag.text.upper())
     mine, theirs = write(db, allows, text), write(db, other, text)
     db.execute("UPDATE entries SET rules_version = 'old'")
     journal.reanalyse_stale_entries(db, batch_size=2)
