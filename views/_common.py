@@ -116,6 +116,6 @@ def run_action(page: str, action: Callable[[], object], notice: str, clear: tupl
 def show_messages(page: str) -> None:
     """Show, once, what the last `run_action` of this page reported."""
     if notice := st.session_state.pop(f"{page}_notice", None):
-        st.success(notice)
+        st.success(notice)  # markdown: user text in a notice goes through `escape` where it is written
     if error := st.session_state.pop(f"{page}_error", None):
         st.error(error)

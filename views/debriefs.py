@@ -86,12 +86,12 @@ def facilitator_tools(group: groups.Group, members: list[groups.Member]) -> None
                 promote_col.button(
                     "Make facilitator", key=f"debriefs_promote_{member.user_id}",
                     on_click=act, args=(lambda m=member: groups.promote_member(db, user, group.id, m.user_id),
-                                        f"{member.display_name} is now a facilitator."),
+                                        f"{ui.escape(member.display_name)} is now a facilitator."),
                 )
             remove_col.button(
                 "Remove", key=f"debriefs_remove_{member.user_id}",
                 on_click=act, args=(lambda m=member: groups.remove_member(db, user, group.id, m.user_id),
-                                    f"{member.display_name} was removed from the group."),
+                                    f"{ui.escape(member.display_name)} was removed from the group."),
             )
 
         norms_key = f"debriefs_norms_{group.id}"
@@ -173,7 +173,7 @@ def show_note(note: groups.Note, debrief: groups.Debrief, group: groups.Group) -
         if debrief.is_open and group.is_facilitator:
             def allow_for_group(phrase: str) -> None:
                 act(lambda: journal.allow_phrase(db, user, phrase, group_id=group.id),
-                    f"“{phrase}” is now allowed for everyone in the group.")
+                    f"“{ui.escape(phrase)}” is now allowed for everyone in the group.")
         entry_form.show_stored_flags(note.body, note.analysis, say_when_clean=False,
                                      on_allow=allow_for_group, key_prefix=f"debriefs_note_{note.id}")
         if debrief.is_open and groups.may(db, user, "edit", "note", note):
@@ -281,7 +281,7 @@ def action_items_section(debrief: groups.Debrief, members: list[groups.Member]) 
 
 def run_debrief(debrief: groups.Debrief, group: groups.Group, members: list[groups.Member]) -> None:
     st.button("← All debriefs", key="debriefs_back", on_click=open_debrief, args=(None,))
-    st.header(debrief.title)
+    st.header(ui.escape(debrief.title))
     st.caption(
         f"{ui.escape(debrief.protocol_name)} · presenter {ui.escape(debrief.presenter_name)} · "
         f"facilitator {ui.escape(debrief.facilitator_name)} · "

@@ -114,7 +114,8 @@ def allow_flag_phrase(text_key: str, phrase: str) -> None:
     except ReflectionError as error:  # a full or read-only disk, or too many allowed phrases
         st.session_state["write_check_error"] = str(error)
         return
-    st.session_state["write_check_notice"] = f"“{phrase}” will not be flagged for you again (see Account to undo)."
+    st.session_state["write_check_notice"] = (
+        f"“{ui.escape(phrase)}” will not be flagged for you again (see Account to undo).")
     run_check(text_key)
 
 
@@ -181,7 +182,7 @@ def save(prompt_set: prompts.PromptSet | None) -> None:
     clear_form()
     flagged = entry.flag_count
     st.session_state["write_notice"] = (
-        f"Saved “{entry.display_title}” to your journal."
+        f"Saved “{ui.escape(entry.display_title)}” to your journal."
         + (f" The language check flagged {flagged} phrase{'s' if flagged != 1 else ''}: open it in the Journal to review."
            if flagged else "")
     )
@@ -220,7 +221,7 @@ else:
     step_count = len(chosen.steps)
     step_index = min(st.session_state.get("write_step", 0), step_count - 1)
     step = chosen.steps[step_index]
-    st.progress((step_index + 1) / step_count, text=f"Step {step_index + 1} of {step_count}: {step.title}")
+    st.progress((step_index + 1) / step_count, text=f"Step {step_index + 1} of {step_count}: {ui.escape(step.title)}")
     st.markdown(f"#### {ui.escape(step.title)}\n{ui.escape(step.prompt)}")
     if step.hint:
         st.caption(ui.escape(step.hint))
