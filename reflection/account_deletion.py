@@ -5,9 +5,11 @@ comments on them), comments the person wrote anywhere, their draft, allowed phra
 sets, sign-in failures under their username, their sessions and account history, and the account
 itself.
 
-What stays: what belongs to a group. Debrief notes they wrote keep their text with no author (the
-debrief shows "former member"), action items they owned or created lose that person, and debriefs
-they facilitated or presented keep running. The schema's ON DELETE SET NULL does this.
+What stays: what belongs to a group, and what belongs to someone else. Debrief notes they wrote keep
+their text with no author (the debrief shows "former member"), action items they owned or created lose
+that person, and debriefs they facilitated or presented keep running. Entries teachers shared with a
+deleted coach stay with those teachers, withdrawn, with their own replies. The schema's ON DELETE SET
+NULL does this.
 
 Deleting rows is not enough for privacy: SQLite leaves deleted text in free pages, FTS5 keeps deleted
 tokens in index segments until they are merged, and the write-ahead log keeps old copies of pages.
@@ -30,7 +32,7 @@ from sqlite_utils import Database
 
 from . import accounts
 from .accounts import User
-from .db import writing
+from .db import utc_now, writing
 from .errors import InvalidInput
 
 # How long deletion keeps retrying to empty the log while another connection (a backup) reads it,
@@ -93,6 +95,9 @@ def delete_account(db: Database, user: User, confirmation: str, *,
         with writing(db):
             if user.is_admin:
                 accounts.ensure_another_active_admin(db, user.id)
+            # Shares sent to them as a coach end here; the foreign key then sets their coach to NULL.
+            db.execute("UPDATE shares SET withdrawn_at = ? WHERE coach_id = ? AND withdrawn_at IS NULL",
+                       [utc_now(), user.id])
             for table, where in _PRIVATE_ROWS:
                 db.execute(f"DELETE FROM {table} WHERE {where}", {"id": user.id, "username": user.username})
             # Rewrites the index as one merged segment, dropping the deleted rows' tokens.

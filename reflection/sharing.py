@@ -22,6 +22,7 @@ from .errors import InvalidInput
 
 # Notes in debriefs and comments on shares are both "messages" and follow the same limits.
 MAX_PSEUDONYM_CHARS = 80
+FORMER_COACH = "a former coach"  # the recipient of a share whose coach deleted their account
 
 COMMENT_KINDS = {
     "question": "Question",
@@ -193,7 +194,7 @@ def _share_from_row(row: dict) -> Share:
         owner_name=row["owner_name"],
         coach_id=row["coach_id"],
         group_id=row["group_id"],
-        recipient_name=row["recipient_name"],
+        recipient_name=row["recipient_name"] or FORMER_COACH,
         title=row["title"],
         body=row["body"],
         include_flags=bool(row["include_flags"]),

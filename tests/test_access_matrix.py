@@ -450,5 +450,6 @@ def test_a_coach_deleting_their_account_leaves_the_teachers_copy_and_replies(db,
     account_deletion.delete_account(db, coach, coach.username)
     [kept] = sharing.list_my_shares(db, teacher)
     assert kept.id == share.id and kept.body == f"Maria led the {SHARED_WORD} lab."
+    assert kept.is_withdrawn and kept.recipient_name == sharing.FORMER_COACH  # no thread left to reply to
     # The coach's own comment goes with their account; the teacher's reply stays theirs.
     assert [c.body for c in sharing.list_comments(db, teacher, share.id)] == [reply.body]
