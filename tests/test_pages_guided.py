@@ -114,18 +114,24 @@ def test_a_personal_prompt_set_is_saved_and_offered_on_the_write_page(app_test, 
     assert "Friday check-in" in write.selectbox(key="write_prompt_set").options
 
 
+def add_group_set_on_the_page(app_test, facilitator, group, name: str, lines: str):
+    """The facilitator saves a prompt set for their group on the Prompts page."""
+    at = app_test(facilitator)
+    at.run()
+    at.switch_page("views/prompts.py").run()
+    at.text_input(key="prompts_new_name").input(name)
+    at.selectbox(key="prompts_new_group").set_value(group.id)
+    at.text_area(key="prompts_new_lines").input(lines)
+    next(b for b in at.button if b.label == "Save prompt set").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
 def test_a_facilitator_adds_a_group_prompt_set_that_members_can_use_but_not_delete(app_test, make_user, db):
     admin, facilitator, member, outsider = make_user("admin"), make_user(), make_user(), make_user()
     group = groups.create_group(db, admin, "Science PLC", facilitator_id=facilitator.id)
     groups.add_member(db, facilitator, group.id, member.username)
-    at = app_test(facilitator)
-    at.run()
-    at.switch_page("views/prompts.py").run()
-    at.text_input(key="prompts_new_name").input("Lab debrief")
-    at.selectbox(key="prompts_new_group").set_value(group.id)
-    at.text_area(key="prompts_new_lines").input("Which group's data surprised us?")
-    next(b for b in at.button if b.label == "Save prompt set").click().run()
-    assert not at.exception
+    add_group_set_on_the_page(app_test, facilitator, group, "Lab debrief", "Which group's data surprised us?")
     [shared] = prompt_store.stored_sets(db, member)
     assert shared.group_id == group.id and not shared.can_delete
     assert prompt_store.stored_sets(db, outsider) == []
@@ -147,14 +153,7 @@ def test_the_prompts_page_opens_in_a_later_run_once_a_group_set_exists(app_test,
     admin, facilitator, member = make_user("admin"), make_user(), make_user()
     group = groups.create_group(db, admin, "Maths PLC", facilitator_id=facilitator.id)
     groups.add_member(db, facilitator, group.id, member.username)
-    at = app_test(facilitator)
-    at.run()
-    at.switch_page("views/prompts.py").run()
-    at.text_input(key="prompts_new_name").input("Number talks")
-    at.selectbox(key="prompts_new_group").set_value(group.id)
-    at.text_area(key="prompts_new_lines").input("Strategies: Which strategies did we hear?")
-    next(b for b in at.button if b.label == "Save prompt set").click().run()
-    assert not at.exception, at.exception
+    add_group_set_on_the_page(app_test, facilitator, group, "Number talks", "Strategies: Which strategies did we hear?")
     [stored] = prompt_store.stored_sets(db, facilitator)
 
     later = app_test(facilitator if viewer == "facilitator" else member)
