@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import streamlit as st
 
 from views import _common as ui
@@ -143,9 +141,7 @@ def main() -> None:
 
 
 try:
-    main()
-except sqlite3.Error as error:
-    explained = database.explain_storage_error(error)
-    if explained is None:
-        raise
-    st.error(str(explained))
+    with database.storage_errors_explained():
+        main()
+except database.StorageError as error:
+    st.error(str(error))

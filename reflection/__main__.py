@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -214,15 +213,10 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_check(argv[1:])
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        with database.storage_errors_explained():
+            return args.run(args)
     except ReflectionError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
-    except sqlite3.Error as error:
-        explained = database.explain_storage_error(error)
-        if explained is None:
-            raise
-        print(f"error: {explained}", file=sys.stderr)
         return 2
 
 

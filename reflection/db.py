@@ -451,7 +451,7 @@ def writing(db: Database) -> Iterator[Database]:
         with db.atomic():
             yield db
         return
-    try:
+    with storage_errors_explained():
         db.conn.execute("BEGIN IMMEDIATE")
         try:
             yield db
@@ -460,6 +460,14 @@ def writing(db: Database) -> Iterator[Database]:
                 db.conn.execute("ROLLBACK")
             raise
         db.conn.execute("COMMIT")
+
+
+@contextmanager
+def storage_errors_explained() -> Iterator[None]:
+    """Storage failures (disk full, read-only file, held lock) inside become StorageError with words a
+    person can act on; any other SQLite error is a bug and passes through unchanged."""
+    try:
+        yield
     except sqlite3.Error as error:
         explained = explain_storage_error(error)
         if explained is None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import re
-import sqlite3
 from collections.abc import Callable
 
 import streamlit as st
@@ -96,17 +95,12 @@ def run_action(page: str, action: Callable[[], object], notice: str, clear: tupl
     Callbacks run before the page is drawn, so the boxes in `clear` can still be emptied.
     """
     try:
-        action()
-    except ReflectionError as error:
-        st.session_state[f"{page}_error"] = str(error)
-        return
-    except sqlite3.Error as error:
         # Callbacks run before the page, outside app.py's handler: a write that did not go through
         # `db.writing` still gets the same plain words (disk full, read-only) instead of a traceback.
-        explained = database.explain_storage_error(error)
-        if explained is None:
-            raise
-        st.session_state[f"{page}_error"] = str(explained)
+        with database.storage_errors_explained():
+            action()
+    except ReflectionError as error:
+        st.session_state[f"{page}_error"] = str(error)
         return
     for key in clear:
         st.session_state[key] = ""
