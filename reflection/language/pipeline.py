@@ -190,6 +190,7 @@ class DeficitLanguageChecker:
             rules.vocabulary["learners"] + rules.vocabulary["adults"] + rules.vocabulary.get("collectives", ())
         )
         vocabulary = rules.vocabulary
+        self._origins = frozenset(word.lower() for word in rules.vocabulary.get("origins", ()))
         self._judgement_words = context.JudgementWords(
             traits=frozenset(w.lower() for w in vocabulary["deficit_traits"] + vocabulary.get("group_traits", ())),
             verbs=frozenset(w.lower() for w in vocabulary.get("group_deficit_verbs", ())),
@@ -306,10 +307,19 @@ class DeficitLanguageChecker:
                 or context.under_denied_belief(anchor)
                 or (context.is_negated(anchor) and not any(t.dep_ == "neg" for t in span))
                 or context.is_about_writer(anchor)
+                or self._names_a_group_unjudged(span)
             ):
                 continue
             kept.append(Candidate(span, candidate.category, candidate.span_score, candidate.sentence_score))
         return kept
+
+    def _names_a_group_unjudged(self, span: Span) -> bool:
+        """'The Somali girls ran the assembly': naming a group by origin is not a judgement, for
+        the model as for the rules (``only_judged``), unless the group is set apart or judged."""
+        if not any(token.lower_ in self._origins for token in span):
+            return False
+        target = self._person_in(span)
+        return target is None or not context.is_judged_group(target, self._judgement_words)
 
     def _model_flag(self, candidate: Candidate, thresholds: Thresholds) -> Flag:
         guide = self.rules.guides[candidate.category]
