@@ -103,7 +103,7 @@ def highlighted_html(text: str, flags: list[language.Flag]) -> str:
 def describe_flag(flag: language.Flag) -> None:
     label = language.CATEGORY_LABELS.get(flag.category, flag.category)
     if flag.origin == "model":
-        found_by = f"{flag.certainty.capitalize()} · found by the learned check, confidence {flag.confidence:.0%}"
+        found_by = f"{flag.certainty.capitalize()} · found by the learned check (score {flag.confidence:.2f})"
     else:
         found_by = "Likely · found by a rule"
     st.markdown(f"**“{ui.escape(flag.text)}”** · {label}  \n:small[{found_by}]")

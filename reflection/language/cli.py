@@ -102,7 +102,7 @@ def format_flag(text: str, flag: Flag) -> str:
         help_line = f"    try: \"{flag.suggestion}\""
     else:
         help_line = f"    other ways to say it: {'; '.join(flag.alternatives)}"
-    found_by = f"the learned check, confidence {flag.confidence:.0%}" if flag.origin == "model" else "a rule"
+    found_by = f"the learned check, score {flag.confidence:.2f}" if flag.origin == "model" else "a rule"
     return (
         f"{line}:{column}  {CATEGORY_LABELS[flag.category]}  \"{flag.text}\"  ({flag.certainty}, found by {found_by})\n"
         f"    why: {flag.explanation}\n"

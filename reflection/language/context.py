@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from bisect import bisect_right
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 # Double quotation marks pair up by a regular expression; single ones need the token-level
 # scan in ``_single_quoted`` because the same character is also an apostrophe ("can't", "kids'").
@@ -173,17 +173,42 @@ def is_specified(noun: Token) -> bool:
 
 def is_negated(token: Token) -> bool:
     """'he is not lazy', 'they are not low', 'nobody here is a lost cause', 'not everyone is ...'."""
-    # "not lazy or rude": a negation reaches a conjoined word, but not a conjoined clause
-    # ("I'm not saying that, but they don't care").
-    shares_head = token.dep_ in {"acomp", "attr", "oprd"} or (token.dep_ == "conj" and token.pos_ not in {"VERB", "AUX"})
-    heads = (token, token.head) if shares_head else (token,)
+    # "not lazy or rude": a negation reaches every conjoined word through the first one, but not a
+    # conjoined clause ("I'm not saying that, but they don't care").
+    first = token
+    for _ in range(_MAX_CLIMB):
+        if first.dep_ != "conj" or first.pos_ in {"VERB", "AUX"}:
+            break
+        first = first.head
+    heads = {token, first} | ({first.head} if first.dep_ in {"acomp", "attr", "oprd"} else set())
     if any(child.dep_ == "neg" for head in heads for child in head.children):
         return True
-    verb = token.head if token.dep_ in {"acomp", "attr"} else token if token.pos_ in {"VERB", "AUX"} else None
+    verb = first.head if first.dep_ in {"acomp", "attr"} else first if first.pos_ in {"VERB", "AUX"} else None
     subject = _subject_of(verb) if verb is not None else None
     return subject is not None and (
         subject.lower_ in _NEGATIVE_SUBJECTS or any(c.lower_ == "no" or c.dep_ == "neg" for c in subject.children)
     )
+
+
+# Verbs of failing: denying them is praise ("they never give up", "she never misses a day").
+_FAILING_VERBS = frozenset({"miss", "quit", "fail", "forget", "complain", "hesitate", "disappoint", "stop",
+                            "skip", "waver", "flinch", "lose"})
+
+
+def denies_within(span: Span) -> bool:
+    """The phrase itself holds a denial: a belief the writer denies ("None of this means he
+    can't", "I don't think she's lazy"), or a denied failure ("never give up", "never misses")."""
+    for token in span:
+        if token.pos_ not in {"VERB", "AUX"}:
+            continue
+        negated = any(child.dep_ == "neg" or child.lower_ == "never" for child in token.children)
+        subject = _subject_of(token)
+        if token.lemma_ in _BELIEF_VERBS and (negated or (subject is not None and subject.lower_ in _NEGATIVE_SUBJECTS)):
+            return True
+        gives_up = token.lemma_ == "give" and any(child.lower_ == "up" for child in token.children)
+        if negated and (token.lemma_ in _FAILING_VERBS or gives_up):
+            return True
+    return False
 
 
 def is_situational(verb: Token) -> bool:

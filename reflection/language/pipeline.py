@@ -307,6 +307,7 @@ class DeficitLanguageChecker:
                 or context.under_denied_belief(anchor)
                 or (context.is_negated(anchor) and not any(t.dep_ == "neg" for t in span))
                 or context.is_about_writer(anchor)
+                or context.denies_within(span)
                 or self._names_a_group_unjudged(span)
             ):
                 continue
