@@ -23,24 +23,22 @@ from reflection.language.evaluation import (  # noqa: E402
     BLINDSET_PATH,
     DEVSET_PATH,
     FRESHSET_PATH,
-    Example,
     evaluate,
     load_examples,
 )
 from reflection.language.training import train  # noqa: E402
+from reflection.language.training.corpus import Item  # noqa: E402
 
 PARTS = {"rules": (True, False), "model": (False, True), "both": (True, True)}
 
 
-def named_sets(paths: list[Path]) -> dict[str, list[Example]]:
+def named_sets(paths: list[Path]) -> dict[str, list[Item]]:
     if paths:
         return {str(path): load_examples(path) for path in paths}
     train.check_frozen_test_split()
     return {
-        f"frozen test split (sha256 {train.test_split_hash()[:12]})": [
-            Example.from_item(item) for item in train.load_split("test")],
-        "corpus development split (thresholds calibrated here)": [
-            Example.from_item(item) for item in train.load_split("dev")],
+        f"frozen test split (sha256 {train.test_split_hash()[:12]})": train.load_split("test"),
+        "corpus development split (thresholds calibrated here)": train.load_split("dev"),
         "blind set": load_examples(BLINDSET_PATH),
         "fresh set": load_examples(FRESHSET_PATH),
         "sentence development set (rules written against it)": load_examples(DEVSET_PATH),

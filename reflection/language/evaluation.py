@@ -2,7 +2,7 @@
 
 Two formats are read. The sentence sets in ``tests/language/`` are JSON Lines of
 ``{"id", "text", "deficit": bool, "category": str|null, "span": str|null}``; the training corpus
-(``training/corpus/``) holds items with any number of spans. Both become ``Example``s.
+(``training/corpus/``) holds items with any number of spans. Both are read as corpus ``Item``s.
 
 Measures, as the product owner scores them: sentence (item) precision, recall and F1 for
 "deficit or not"; span recall, the share of labelled phrases that a flag overlaps; and recall by
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .analysis import analyse_many
 from .rules import CATEGORIES
-from .training.corpus import GoldSpan, Item, load_labelled
+from .training.corpus import Item, load_labelled
 
 _LABELLED = Path(__file__).resolve().parents[2] / "tests" / "language"
 DEVSET_PATH = _LABELLED / "devset.jsonl"
@@ -26,25 +26,6 @@ DEVSET_PATH = _LABELLED / "devset.jsonl"
 BLINDSET_PATH = _LABELLED / "blindset.jsonl"
 # Written after that round, by the same author, and never tuned on: a rough check of generalisation.
 FRESHSET_PATH = _LABELLED / "freshset.jsonl"
-
-
-@dataclass(frozen=True)
-class Example:
-    id: str
-    text: str
-    spans: tuple[GoldSpan, ...]
-
-    @property
-    def deficit(self) -> bool:
-        return bool(self.spans)
-
-    @property
-    def categories(self) -> frozenset[str]:
-        return frozenset(span.category for span in self.spans)
-
-    @classmethod
-    def from_item(cls, item: Item) -> Example:
-        return cls(item.id, item.text, item.spans)
 
 
 @dataclass
@@ -111,12 +92,12 @@ class Report:
         return "\n".join(lines)
 
 
-def load_examples(path: Path = DEVSET_PATH) -> list[Example]:
+def load_examples(path: Path = DEVSET_PATH) -> list[Item]:
     """A labelled sentence set, or a corpus batch file."""
-    return [Example.from_item(item) for item in load_labelled(path)]
+    return load_labelled(path)
 
 
-def evaluate(examples: Iterable[Example], *, use_rules: bool = True, use_model: bool = True) -> Report:
+def evaluate(examples: Iterable[Item], *, use_rules: bool = True, use_model: bool = True) -> Report:
     """Sentence-level confusion counts, span recall and per-category recall."""
     examples = list(examples)
     report = Report()
