@@ -60,20 +60,20 @@ def listener_with_words(width: int, upstream: str, word_width: int, rows: int, d
 @spacy.registry.misc("reflection.phrase_suggester.v1")
 def phrase_suggester(max_size: int) -> Callable[..., Ragged]:
     """Candidate phrases for the span model: every run of 1 to ``max_size`` tokens inside one
-    sentence that neither starts nor ends with punctuation or whitespace (about half the plain
-    n-grams, so half the scoring cost; no gold phrase starts or ends that way)."""
+    sentence that neither starts nor ends with punctuation or whitespace (fewer candidates than
+    plain n-grams, so less scoring; a deficit phrase is words, not the punctuation around them)."""
 
     def suggest(docs: Iterable[Doc], *, ops: Ops | None = None) -> Ragged:
-        ops = ops or get_current_ops()
-        spans, lengths = [], []
-        for doc in docs:
-            found = _phrases(doc, max_size)
-            spans.append(found)
-            lengths.append(len(found))
-        data = numpy.concatenate(spans) if spans else numpy.zeros((0, 2), dtype="i")
-        return Ragged(ops.asarray2i(data.astype("i")), ops.asarray1i(numpy.array(lengths, dtype="i")))
+        return _as_ragged([_phrases(doc, max_size) for doc in docs], ops or get_current_ops())
 
     return suggest
+
+
+def _as_ragged(phrases: list[numpy.ndarray], ops: Ops) -> Ragged:
+    """Each doc's (start, end) phrase offsets as the one Ragged array the span model reads."""
+    data = numpy.concatenate(phrases) if phrases else numpy.zeros((0, 2), dtype="i")
+    lengths = numpy.array([len(found) for found in phrases], dtype="i")
+    return Ragged(ops.asarray2i(data.astype("i")), ops.asarray1i(lengths))
 
 
 def _phrases(doc: Doc, max_size: int, allowed: numpy.ndarray | None = None) -> numpy.ndarray:
@@ -123,6 +123,8 @@ class LearnedModel:
         self.spans = self.nlp.get_pipe("spancat")
         self.labels = list(self.sentences.labels)
         self.max_size = self.nlp.config["components"]["spancat"]["suggester"]["max_size"]
+        # For each span label, its column among the sentence classifier's scores.
+        self._sentence_column = numpy.array([self.labels.index(label) for label in self.spans.labels])
 
     def candidates(self, docs: list[Doc], minimum: float | None = None) -> list[list[Candidate]]:
         """The span model's candidates in each doc with their span and sentence scores: those whose
@@ -147,14 +149,11 @@ class LearnedModel:
             first_row += len(doc_sentences)
         results: list[list[Candidate]] = [[] for _ in docs]
         found = [_phrases(doc, self.max_size, allowed) for doc, allowed in zip(docs, searched)]
-        lengths = numpy.array([len(bounds) for bounds in found], dtype="i")
-        if not lengths.sum():
+        if not any(len(bounds) for bounds in found):
             return results
         ops = self.spans.model.ops
-        suggestions = Ragged(ops.asarray2i(numpy.concatenate(found)), ops.asarray1i(lengths))
-        span_scores = ops.to_numpy(self.spans.model.predict((docs, suggestions)))
+        span_scores = ops.to_numpy(self.spans.model.predict((docs, _as_ragged(found, ops))))
         span_scores = span_scores[:, : len(self.spans.labels)]  # without "no deficit"
-        to_sentence_column = numpy.array([self.labels.index(label) for label in self.spans.labels])
         offset = 0
         for number, (doc, bounds) in enumerate(zip(docs, found)):
             scores = span_scores[offset : offset + len(bounds)]
@@ -163,7 +162,7 @@ class LearnedModel:
                 continue
             best = scores.argmax(axis=1)
             best_scores = scores.max(axis=1)
-            in_sentence = sentence_scores[rows[number][bounds[:, 0]], to_sentence_column[best]]
+            in_sentence = sentence_scores[rows[number][bounds[:, 0]], self._sentence_column[best]]
             keep = numpy.flatnonzero(best_scores >= CANDIDATE_FLOOR)
             if minimum is not None:
                 combined = self.thresholds.combined(best_scores, in_sentence)
