@@ -294,17 +294,11 @@ class DeficitLanguageChecker:
         kept = []
         for candidate in candidates:
             span = _without_surrounding_space(candidate.span)
-            if span is None or not any(t.is_alpha for t in span):
-                continue
-            if any(span.start < h.end and h.start < span.end for h in harmless):
-                continue
-            if context.inside_any(span.start_char, span.end_char, quoted):
+            if span is None or not any(t.is_alpha for t in span) or _set_aside(span, quoted, harmless):
                 continue
             anchor = span.root
             if (
-                context.reported_from_someone_else(anchor)
-                or context.under_open_question(anchor)
-                or context.under_denied_belief(anchor)
+                context.under_denied_belief(anchor)
                 or (context.is_negated(anchor) and not any(t.dep_ == "neg" for t in span))
                 or context.is_about_writer(anchor)
                 or context.denies_within(span)
@@ -399,13 +393,9 @@ class DeficitLanguageChecker:
 
     def _judge(self, rule: Rule, span: Span, quoted, harmless) -> Flag | None:
         """The flag this match stands for, or None when its context makes it harmless."""
-        if any(span.start < h.end and h.start < span.end for h in harmless):
-            return None
-        if context.inside_any(span.start_char, span.end_char, quoted):
+        if _set_aside(span, quoted, harmless):
             return None
         anchor = span.root
-        if context.reported_from_someone_else(anchor) or context.under_open_question(anchor):
-            return None
         denied = context.under_denied_belief(anchor)
         if rule.only_denied:
             if not (denied or context.is_negated(anchor)):
@@ -528,6 +518,16 @@ def _trigger(pattern: list[dict[str, Any]]) -> tuple[str, list[str]] | None:
     """The rarest set of words one of which the pattern needs; None if it needs no particular word."""
     candidates = [required for required in map(_required_words, pattern) if required]
     return max(candidates, key=_rarity) if candidates else None
+
+
+def _set_aside(span: Span, quoted, harmless) -> bool:
+    """Words no flag is made of, whoever found them: inside a harmless phrase or a quotation,
+    someone else's label, or a question under discussion."""
+    if any(span.start < h.end and h.start < span.end for h in harmless):
+        return True
+    if context.inside_any(span.start_char, span.end_char, quoted):
+        return True
+    return context.reported_from_someone_else(span.root) or context.under_open_question(span.root)
 
 
 def _with_model_flags(rule_flags: list[Flag], model_flags: list[Flag]) -> list[Flag]:
