@@ -23,7 +23,9 @@ from pathlib import Path
 from ..rules import CATEGORIES
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
-REGISTERS = ("sentence", "journal", "plc_notes", "coach_comment", "note_to_self", "data_meeting", "message")
+# forum_post: a teacher venting in public (a forum thread or a social-media teacher group)
+REGISTERS = ("sentence", "journal", "plc_notes", "coach_comment", "note_to_self", "data_meeting", "message",
+             "forum_post")
 
 
 class CorpusError(ValueError):
