@@ -239,7 +239,7 @@ def _answers(db: Database, where: str, params: list) -> list[Answer]:
 
 
 def _questions(db: Database, user: User, where: str, params: list) -> list[Question]:
-    scope, scope_params = access.member_conversations_where(user)
+    scope, scope_params = access.member_conversations_where(user, "circle_questions")
     rows = list(db.query(
         "SELECT circle_questions.*, users.display_name AS author_name FROM circle_questions "
         f"LEFT JOIN users ON users.id = circle_questions.author_id WHERE {scope} AND {where} "
