@@ -55,6 +55,11 @@ class Group:
     def is_circle(self) -> bool:
         return self.kind == "circle"
 
+    @property
+    def leads(self) -> bool:
+        """Whether the viewer runs meetings and invites (see `access._leads`, which decides)."""
+        return self.is_facilitator or (self.is_circle and self.my_role is not None)
+
 
 @dataclass(frozen=True)
 class Member:
