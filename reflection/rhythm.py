@@ -236,6 +236,11 @@ def calendar_file(db: Database, user: User, group_id: int, host: str = "reflecti
     return calendar.to_ical()
 
 
+def when(moment: datetime) -> str:
+    """A meeting time as people say it, in the group's zone: "Tuesday 8 September at 15:30 (Europe/London)"."""
+    return f"{moment:%A} {moment.day} {moment:%B} at {moment:%H:%M} ({moment.tzinfo})"
+
+
 def calendar_file_name(rhythm: Rhythm) -> str:
     slug = "-".join("".join(c if c.isalnum() else " " for c in rhythm.group_name.lower()).split()) or "group"
     return f"{slug[:60]}.ics"

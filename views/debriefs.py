@@ -8,7 +8,8 @@ import streamlit as st
 
 from views import _common as ui
 from views import _debrief_runner
-from reflection import groups
+from views import _together as together
+from reflection import groups, newcomers
 from reflection.errors import ReflectionError
 
 user = ui.require_user()
@@ -48,6 +49,7 @@ def show_group(group: groups.Group, members: list[groups.Member]) -> None:
     st.markdown("**Norms**  \n" + (ui.escape(group.norms) if group.norms else "*No norms written yet.*"))
     names = [f"{ui.escape(m.display_name)}" + (" · facilitator" if m.role == "facilitator" else "") for m in members]
     st.markdown("**Members:** " + ", ".join(names))
+    together.rhythm_panel("debriefs", db, user, group)
     with st.expander("Leave this group"):
         st.caption("You will lose access to its debriefs. Notes you wrote stay with the group.")
         st.button(
@@ -78,8 +80,15 @@ def facilitator_tools(group: groups.Group, members: list[groups.Member]) -> None
         for member in members:
             if member.user_id == user.id:
                 continue
-            name_col, promote_col, remove_col = st.columns([3, 1, 1])
-            name_col.markdown(f"{ui.escape(member.display_name)} · {member.role}")
+            name_col, new_col, promote_col, remove_col = st.columns([3, 1, 1, 1])
+            name_col.markdown(f"{ui.escape(member.display_name)} · {member.role}"
+                              + (" · new this year" if member.new_this_year else ""))
+            new_col.button(
+                "Not new" if member.new_this_year else "New this year", key=f"debriefs_newcomer_{member.user_id}",
+                help="Newcomers are offered a peer circle to join and the first-weeks reflection.",
+                on_click=act, args=(lambda m=member: newcomers.mark_newcomer(db, user, m.user_id, not m.new_this_year),
+                                    f"Saved for {ui.escape(member.display_name)}."),
+            )
             if member.role == "member":
                 promote_col.button(
                     "Make facilitator", key=f"debriefs_promote_{member.user_id}",
@@ -164,7 +173,8 @@ if open_id is not None:
         ui.show_error(error)
 
 if current_debrief is not None and current_debrief.group_id == current_group.id:
-    runner.run(current_debrief, current_group, group_members)
+    runner.run(current_debrief, current_group, group_members,
+               after_steps=lambda debrief: together.norms_outcome("debriefs", db, user, current_group, debrief))
 else:
     show_group(current_group, group_members)
     if current_group.is_facilitator:
