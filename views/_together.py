@@ -43,7 +43,8 @@ def rhythm_panel(page: str, db, user: User, group: groups.Group) -> None:
                            key=f"{page}_calendar", icon=":material/calendar_add_on:")
     if not group.leads:
         return
-    with st.expander("Set the meeting rhythm" if current is None else "Change the meeting rhythm"):
+    with st.expander("Set the meeting rhythm" if current is None else "Change the meeting rhythm",
+                     key=f"{page}_rhythm_expander", on_change="rerun"):
         cadence_col, minutes_col = st.columns(2)
         cadence_col.selectbox("How often", list(rhythm.CADENCES), format_func=rhythm.CADENCES.get,
                               index=list(rhythm.CADENCES).index(current.cadence) if current else 0,

@@ -28,14 +28,14 @@ st.caption(f"A circle is two to {groups.MAX_CIRCLE_MEMBERS} colleagues who meet 
 
 def join_and_start() -> None:
     join_col, start_col = st.columns(2)
-    with join_col.expander("Join a circle with an invite code"):
+    with join_col.expander("Join a circle with an invite code", key="circles_join_expander", on_change="rerun"):
         st.text_input("Invite code", key="circles_join_code")
         st.button("Join", key="circles_join", on_click=act, args=(
             lambda: groups.join_with_code(db, user, st.session_state["circles_join_code"]),
             "Welcome to the circle.", ("circles_join_code",)))
     if user.is_admin:  # admins create circles for someone on the Admin page
         return
-    with start_col.expander("Start a circle"):
+    with start_col.expander("Start a circle", key="circles_start_expander", on_change="rerun"):
         st.caption("You will be its first member; then invite a few colleagues.")
         st.text_input("Circle name", key="circles_new_name", max_chars=groups.MAX_GROUP_NAME_CHARS)
 
@@ -142,7 +142,7 @@ def norms_section(circle: groups.Group) -> None:
             if not proposal.i_agreed:
                 st.button("I agree", key="circles_norms_agree", type="primary", on_click=act, args=(
                     lambda: circles.agree_to_norms(db, user, circle.id), "Thank you: your agreement is recorded."))
-    with st.expander("Propose norms"):
+    with st.expander("Propose norms", key="circles_norms_expander", on_change="rerun"):
         st.caption("They become the circle's norms once every member has agreed. The norms-setting "
                    "check-in walks the circle through writing them.")
         st.session_state.setdefault("circles_norms_text", circle.norms)
@@ -210,7 +210,8 @@ if open_checkin is not None and open_checkin.group_id == current.id:
     runner.run(open_checkin, current, circle_members,
                after_steps=lambda checkin: together.norms_outcome(PAGE, db, user, current, checkin))
 else:
-    meet, questions, people = st.tabs(["Meet", "Questions", "Members & norms"])
+    # Keyed, so the open tab survives reruns in which the elements above it change (a notice comes or goes).
+    meet, questions, people = st.tabs(["Meet", "Questions", "Members & norms"], key="circles_tab", on_change="rerun")
     with meet:
         meet_tab(current, circle_members)
     with questions:
