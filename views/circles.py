@@ -137,8 +137,8 @@ def norms_section(circle: groups.Group) -> None:
     if proposal is not None:
         with st.container(border=True):
             st.markdown(f"**Proposed by {ui.escape(proposal.proposed_by)}**  \n{ui.escape(proposal.body)}")
-            st.caption(f"Agreed: {', '.join(proposal.agreed) or 'nobody yet'} · waiting for: "
-                       f"{', '.join(proposal.waiting_for)}")
+            st.caption(f"Agreed: {', '.join(map(ui.escape, proposal.agreed)) or 'nobody yet'} · waiting for: "
+                       f"{', '.join(map(ui.escape, proposal.waiting_for))}")
             if not proposal.i_agreed:
                 st.button("I agree", key="circles_norms_agree", type="primary", on_click=act, args=(
                     lambda: circles.agree_to_norms(db, user, circle.id), "Thank you: your agreement is recorded."))
