@@ -131,14 +131,27 @@ class World:
     action_item: int
 
 
+def _accounts_for(db, names: tuple[str, ...], roles: dict[str, str]) -> dict[str, accounts.User]:
+    """One account per matrix column, a teacher unless `roles` says otherwise."""
+    return {
+        name: accounts.create_user(db, None, name.replace("_", "-"), name, "matrix password", roles.get(name, "teacher"))
+        for name in names
+    }
+
+
+def _rolled_back(db, check: Callable[[], bool]) -> bool:
+    """Run one cell in a transaction that is undone, so an allowed delete does not change the next cell."""
+    db.conn.execute("BEGIN")
+    try:
+        return check()
+    finally:
+        db.conn.execute("ROLLBACK")
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> World:
     db = database.connect(tmp_path_factory.mktemp("matrix") / "matrix.db")
-    roles = {"coach_with": "coach", "coach_other": "coach", "admin": "admin"}
-    users = {
-        name: accounts.create_user(db, None, name.replace("_", "-"), name, "matrix password", roles.get(name, "teacher"))
-        for name in ROLES
-    }
+    users = _accounts_for(db, ROLES, {"coach_with": "coach", "coach_other": "coach", "admin": "admin"})
     u = users
     group = groups.create_group(db, u["admin"], "Maths PLC", facilitator_id=u["facilitator"].id)
     groups.create_group(db, u["admin"], "History PLC", facilitator_id=u["non_member"].id)
@@ -329,12 +342,7 @@ def test_every_object_and_action_has_a_row_for_every_role():
     "obj, action, role, expected", CELLS, ids=[f"{o}-{a}-{r}" for o, a, r, _ in CELLS]
 )
 def test_access_matrix(world, obj, action, role, expected):
-    conn = world.db.conn
-    conn.execute("BEGIN")
-    try:
-        assert _actions(world, obj, role)[action]() is expected
-    finally:
-        conn.execute("ROLLBACK")
+    assert _rolled_back(world.db, lambda: _actions(world, obj, role)[action]()) is expected
 
 
 # What an outsider reaches for: (the existing object's id, the domain call that must refuse it).
@@ -519,8 +527,8 @@ class CircleWorld:
     db: object
     users: dict[str, accounts.User]
     own_entries: dict[str, int]
-    circle: int
-    debrief: int  # the check-in, so that the note rows share the PLC's note actions
+    group: int  # the circle; these three names let check-ins and their notes share the PLC's actions
+    debrief: int  # the check-in
     note: int
     question: int
     answer: int
@@ -529,11 +537,7 @@ class CircleWorld:
 @pytest.fixture(scope="module")
 def circle_world(tmp_path_factory) -> CircleWorld:
     db = database.connect(tmp_path_factory.mktemp("circle-matrix") / "matrix.db")
-    roles = {"coach_member": "coach", "coach": "coach", "admin": "admin"}
-    users = {
-        name: accounts.create_user(db, None, name.replace("_", "-"), name, "matrix password", roles.get(name, "teacher"))
-        for name in CIRCLE_ROLES
-    }
+    users = _accounts_for(db, CIRCLE_ROLES, {"coach_member": "coach", "coach": "coach", "admin": "admin"})
     u = users
     plc = groups.create_group(db, u["admin"], "Maths PLC", facilitator_id=u["facilitator"].id)
     groups.add_member(db, u["facilitator"], plc.id, u["author"].username)
@@ -552,7 +556,7 @@ def circle_world(tmp_path_factory) -> CircleWorld:
 
 
 def _circle_actions(w: CircleWorld, user, role: str) -> dict[str, Callable[[], bool]]:
-    db, circle_id = w.db, w.circle
+    db, circle_id = w.db, w.group
     return {
         "read": lambda: _succeeds(lambda: groups.get_group(db, user, circle_id)),
         "list": lambda: circle_id in [g.id for g in groups.list_groups(db, user, kind="circle")],
@@ -569,22 +573,9 @@ def _circle_actions(w: CircleWorld, user, role: str) -> dict[str, Callable[[], b
     }
 
 
-def _checkin_actions(w: CircleWorld, user) -> dict[str, Callable[[], bool]]:
-    db, checkin_id = w.db, w.debrief
-    return {
-        "read": lambda: _succeeds(lambda: groups.get_debrief(db, user, checkin_id)),
-        "list": lambda: checkin_id in [d.id for d in groups.list_debriefs(db, user, w.circle)],
-        "search": lambda: _rule(w, user, "search", "debrief", "debriefs", checkin_id),
-        "edit": lambda: _succeeds(lambda: groups.go_to_step(db, user, checkin_id, 1)),
-        "delete": lambda: _succeeds(lambda: groups.delete_debrief(db, user, checkin_id)),
-        "comment": lambda: _succeeds(lambda: groups.add_note(db, user, checkin_id, 0, "A note.")),
-        "share": lambda: _rule(w, user, "share", "debrief", "debriefs", checkin_id),
-    }
-
-
 def _question_actions(w: CircleWorld, user) -> dict[str, Callable[[], bool]]:
     db, question_id = w.db, w.question
-    listed = lambda: question_id in [q.id for q in circles.list_questions(db, user, w.circle)]  # noqa: E731
+    listed = lambda: question_id in [q.id for q in circles.list_questions(db, user, w.group)]  # noqa: E731
     return {
         "read": lambda: _succeeds(lambda: circles.get_question(db, user, question_id)),
         "list": listed,
@@ -600,7 +591,7 @@ def _answer_actions(w: CircleWorld, user) -> dict[str, Callable[[], bool]]:
     db, answer_id = w.db, w.answer
 
     def listed() -> bool:
-        return answer_id in [a.id for q in circles.list_questions(db, user, w.circle) for a in q.answers]
+        return answer_id in [a.id for q in circles.list_questions(db, user, w.group) for a in q.answers]
 
     return {
         "read": listed,
@@ -617,7 +608,7 @@ def _circle_world_actions(w: CircleWorld, obj: str, role: str) -> dict[str, Call
     user = w.users[role]
     return {
         "circle": lambda: _circle_actions(w, user, role),
-        "checkin": lambda: _checkin_actions(w, user),
+        "checkin": lambda: _debrief_actions(w, user),
         "checkin_note": lambda: _note_actions(w, user),
         "question": lambda: _question_actions(w, user),
         "answer": lambda: _answer_actions(w, user),
@@ -630,12 +621,7 @@ def _circle_world_actions(w: CircleWorld, obj: str, role: str) -> dict[str, Call
     "obj, action, role, expected", CIRCLE_CELLS, ids=[f"{o}-{a}-{r}" for o, a, r, _ in CIRCLE_CELLS]
 )
 def test_circle_access_matrix(circle_world, obj, action, role, expected):
-    conn = circle_world.db.conn
-    conn.execute("BEGIN")
-    try:
-        assert _circle_world_actions(circle_world, obj, role)[action]() is expected
-    finally:
-        conn.execute("ROLLBACK")
+    assert _rolled_back(circle_world.db, lambda: _circle_world_actions(circle_world, obj, role)[action]()) is expected
 
 
 def test_every_circle_object_has_every_action_for_every_role():

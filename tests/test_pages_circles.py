@@ -3,41 +3,12 @@ page's circle and newcomer controls, signed in as each person in turn."""
 
 from datetime import date, time
 
-import pytest
-
 from reflection import circles, groups, newcomers, prompts, rhythm
+from test_pages_together import click, open_page, shown
 from views._common import escape
 
 CIRCLES = "views/circles.py"
-WRITE = "views/write.py"
 FLAGGED = "My low kids never try."
-
-
-def open_page(app_test, user, page):
-    at = app_test(user)
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def shown(at) -> str:
-    elements = [*at.markdown, *at.caption, *at.subheader, *at.header, *at.success, *at.info, *at.error,
-                *at.warning, *at.title]
-    return "\n".join(str(element.value) for element in elements)
-
-
-def click(at, key):
-    at.button(key=key).click().run()
-    assert not at.exception, at.exception
-    return at
-
-
-@pytest.fixture
-def circle(db, make_user):
-    first, peer = make_user(), make_user()
-    group = circles.create_circle(db, first, "Thursday circle")
-    groups.add_member(db, first, group.id, peer.username)
-    return group, first, peer
 
 
 def test_a_teacher_starts_a_circle_invites_a_peer_and_sets_its_rhythm(app_test, db, make_user):
@@ -50,7 +21,7 @@ def test_a_teacher_starts_a_circle_invites_a_peer_and_sets_its_rhythm(app_test, 
     assert group.name == "Science newcomers" and at.button(key="circles_start_checkin").disabled
     at.text_input(key="circles_invite_username").input(peer.username)
     click(at, "circles_invite")
-    assert "Added to the circle." in shown(at)
+    assert "Member added." in shown(at)
     at.selectbox(key="circles_rhythm_cadence").set_value("fortnightly")
     at.date_input(key="circles_rhythm_starts_on").set_value(date(2030, 1, 8))
     at.time_input(key="circles_rhythm_time").set_value(time(16, 0))
@@ -133,7 +104,7 @@ def test_a_newcomer_marked_by_an_admin_is_offered_a_circle_and_the_first_weeks_p
     click(at, "write_first_weeks")
     assert at.selectbox(key="write_prompt_set").value == newcomers.FIRST_WEEKS_PROMPT_SET
     click(at, f"write_join_circle_{group.id}")
-    assert "You joined Thursday circle." in shown(at)
+    assert "You joined Tuesday circle." in shown(at)
     members = open_page(app_test, first, CIRCLES)
     assert f"{newcomer.display_name} · *new this year*" in shown(members)
 

@@ -11,14 +11,6 @@ from reflection.errors import AccessDenied, InvalidInput
 LONDON = ZoneInfo("Europe/London")
 
 
-@pytest.fixture
-def circle(db, make_user):
-    first, peer = make_user(), make_user()
-    group = circles.create_circle(db, first, "Tuesday circle")
-    groups.add_member(db, first, group.id, peer.username)
-    return group, first, peer
-
-
 def test_each_cadence_becomes_one_recurrence_rule(db, circle):
     group, first, _ = circle
     tuesday = date(2026, 9, 8)  # the second Tuesday of September

@@ -69,6 +69,23 @@ def rhythm_panel(page: str, db, user: User, group: groups.Group) -> None:
         ))
 
 
+def invite_tools(page: str, db, user: User, group: groups.Group) -> None:
+    """Add an account by username, or make a one-time invite code (a PLC's facilitators, any circle member)."""
+    invite_col, code_col = st.columns(2)
+    invite_col.text_input("Add an account by username", key=f"{page}_invite_username")
+    invite_col.button("Add member", key=f"{page}_invite", on_click=ui.run_action, args=(
+        page, lambda: groups.add_member(db, user, group.id, st.session_state[f"{page}_invite_username"]),
+        "Member added.", (f"{page}_invite_username",)))
+
+    def new_code() -> None:
+        st.session_state[f"{page}_code"] = groups.create_invite_code(db, user, group.id)
+
+    code_col.button("Create a one-time invite code", key=f"{page}_new_code",
+                    on_click=ui.run_action, args=(page, new_code, "Invite code created: it works once."))
+    if code := st.session_state.get(f"{page}_code"):
+        code_col.code(code, language=None)
+
+
 def norms_outcome(page: str, db, user: User, group: groups.Group, debrief: groups.Debrief) -> None:
     """On the last step of a norms-setting protocol: write the norms and save them (a PLC's facilitator)
     or put them to the circle, which adopts them once every member agrees."""

@@ -107,19 +107,7 @@ def members_tab(circle: groups.Group, members: list[groups.Member]) -> None:
     room = groups.MAX_CIRCLE_MEMBERS - len(members)
     st.caption(f"{room} place{'s' if room != 1 else ''} left." if room else "The circle is full.")
     if room:
-        invite_col, code_col = st.columns(2)
-        invite_col.text_input("Add a colleague by username", key="circles_invite_username")
-        invite_col.button("Add to circle", key="circles_invite", on_click=act, args=(
-            lambda: groups.add_member(db, user, circle.id, st.session_state["circles_invite_username"]),
-            "Added to the circle.", ("circles_invite_username",)))
-
-        def new_code() -> None:
-            st.session_state["circles_code"] = groups.create_invite_code(db, user, circle.id)
-
-        code_col.button("Create a one-time invite code", key="circles_new_code",
-                        on_click=act, args=(new_code, "Invite code created: it works once."))
-        if code := st.session_state.get("circles_code"):
-            code_col.code(code, language=None)
+        together.invite_tools(PAGE, db, user, circle)
     st.toggle("Offer this circle to colleagues new this year", value=circle.welcomes_newcomers,
               key="circles_welcomes", on_change=lambda: act(
                   lambda: circles.set_welcomes_newcomers(db, user, circle.id, st.session_state["circles_welcomes"]),

@@ -60,21 +60,7 @@ def show_group(group: groups.Group, members: list[groups.Member]) -> None:
 
 def facilitator_tools(group: groups.Group, members: list[groups.Member]) -> None:
     with st.expander("Facilitator tools"):
-        invite_col, code_col = st.columns(2)
-        invite_col.text_input("Add an account by username", key="debriefs_invite_username")
-        invite_col.button(
-            "Add member", key="debriefs_invite",
-            on_click=act, args=(lambda: groups.add_member(db, user, group.id, st.session_state["debriefs_invite_username"]),
-                                "Member added.", ("debriefs_invite_username",)),
-        )
-
-        def new_code() -> None:
-            st.session_state["debriefs_code"] = groups.create_invite_code(db, user, group.id)
-
-        code_col.button("Create a one-time invite code", key="debriefs_new_code",
-                        on_click=act, args=(new_code, "Invite code created: it works once."))
-        if code := st.session_state.get("debriefs_code"):
-            code_col.code(code, language=None)
+        together.invite_tools("debriefs", db, user, group)
 
         st.markdown("**Members**")
         for member in members:

@@ -33,9 +33,9 @@ def test_a_circle_from_creation_through_a_check_in_with_its_calendar_file(app_se
     [circle] = groups.list_groups(app_db, first, kind="circle")
 
     tab.rerun_after(tab.main.get_by_role("tab", name="Members & norms").click)  # a keyed tab reruns too
-    tab.commit("Add a colleague by username", peer.username)
-    tab.click("Add to circle")
-    tab.expect_text("Added to the circle.")
+    tab.commit("Add an account by username", peer.username)
+    tab.click("Add member")
+    tab.expect_text("Member added.")
     assert {m.user_id for m in groups.list_members(app_db, first, circle.id)} == {first.id, peer.id}
 
     tab.rerun_after(tab.main.get_by_role("tab", name="Meet").click)
