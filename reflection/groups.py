@@ -660,8 +660,8 @@ def debrief_markdown(db: Database, user: User, debrief_id: int) -> str:
         "",
         f"- Group: {debrief.group_name}",
         f"- Protocol: {debrief.protocol_name}",
-        f"- Facilitator: {debrief.facilitator_name}",
-        f"- Presenter: {debrief.presenter_name}",
+        *([f"- Started by: {debrief.facilitator_name}"] if access.is_circle(db, debrief.group_id)
+          else [f"- Facilitator: {debrief.facilitator_name}", f"- Presenter: {debrief.presenter_name}"]),
         f"- Started: {debrief.started_at}",
         f"- Closed: {debrief.closed_at or 'still open'}",
     ]

@@ -93,6 +93,9 @@ def test_any_member_runs_a_check_in_and_only_its_starter_deletes_it(db, circle, 
     with pytest.raises(AccessDenied):
         groups.delete_debrief(db, first, checkin.id)
     groups.close_debrief(db, first, checkin.id)
+    exported = groups.debrief_markdown(db, first, checkin.id)
+    assert f"- Started by: {peer.display_name}" in exported and "Presenter" not in exported
+    assert "Paired reading worked with my Year 7s." in exported
     groups.delete_debrief(db, peer, checkin.id)
 
 

@@ -175,7 +175,9 @@ join_and_start()
 together.newcomer_circles(PAGE, db, user)
 my_circles = [c for c in groups.list_groups(db, user, kind="circle") if c.my_role is not None]
 if not my_circles:
-    st.info("You are not in a circle yet. Start one and invite a few colleagues, or join with an invite code.")
+    st.info("You are not in a circle yet. " + ("Administrators create circles for their first member on the Admin "
+                                               "page." if user.is_admin else
+                                               "Start one and invite a few colleagues, or join with an invite code."))
     st.stop()
 
 circles_by_id = {c.id: c for c in my_circles}
