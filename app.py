@@ -107,6 +107,7 @@ def pages_for(user: accounts.User | None) -> dict[str, list]:
         ],
         "Together": [
             st.Page("views/debriefs.py", title="PLC debriefs", icon=":material/groups:"),
+            st.Page("views/circles.py", title="Peer circles", icon=":material/diversity_3:"),
             st.Page("views/coaching.py", title="Shared & coaching", icon=":material/forum:"),
         ],
         "Settings": [st.Page("views/account.py", title="Account", icon=":material/person:")],

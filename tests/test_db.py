@@ -111,3 +111,22 @@ def test_upgrading_keeps_accounts_and_everything_pointing_at_them_ids_are_never_
     )
     assert upgraded.execute("SELECT id FROM users WHERE username = 'new'").fetchone()[0] == 4
     assert database.integrity_ok(upgraded)
+
+
+def test_upgrading_makes_every_existing_group_a_plc_with_no_rhythm_and_nobody_new(tmp_path):
+    path = tmp_path / "before-circles.db"
+    old = _database_at_version(path, 8)
+    old.execute("INSERT INTO users (username, display_name, password_hash, role, created_at) "
+                "VALUES ('rivera', 'Rivera', 'x', 'teacher', 't')")
+    old.execute("INSERT INTO groups (name, created_by, created_at) VALUES ('Maths', 1, 't')")
+    old.execute("INSERT INTO group_members (group_id, user_id, role, joined_at) VALUES (1, 1, 'facilitator', 't')")
+    old.close()
+
+    upgraded = database.connect(path)
+    assert database.schema_version(upgraded) == len(database.MIGRATIONS)
+    assert upgraded.execute("SELECT name, kind, welcomes_newcomers FROM groups").fetchall() == [("Maths", "plc", 0)]
+    assert upgraded.execute("SELECT newcomer_until FROM users").fetchall() == [(None,)]
+    assert upgraded.execute("SELECT count(*) FROM group_rhythms").fetchone()[0] == 0
+    with pytest.raises(sqlite3.IntegrityError):
+        upgraded.execute("UPDATE groups SET kind = 'club'")
+    assert database.integrity_ok(upgraded)

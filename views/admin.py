@@ -3,7 +3,7 @@
 import streamlit as st
 
 from views import _common as ui
-from reflection import accounts, groups, journal, language
+from reflection import accounts, circles, groups, journal, language, newcomers
 from reflection.errors import ReflectionError
 
 user = ui.require_user()
@@ -60,22 +60,36 @@ for account in accounts.list_users(db):
                 st.rerun()
             except ReflectionError as error:
                 ui.show_error(error)
+        is_new = newcomers.is_newcomer(db, account)
+        if active_col.button("Not new this year" if is_new else "Mark new this year", key=f"admin_newcomer_{account.id}",
+                             help="Newcomers are offered a peer circle to join and the first-weeks reflection."):
+            try:
+                newcomers.mark_newcomer(db, user, account.id, not is_new)
+                st.rerun()
+            except ReflectionError as error:
+                ui.show_error(error)
 
 st.subheader("Groups")
-st.caption("Create a PLC group and pick its first facilitator, who then invites members. "
-           "Admins do not see a group's debriefs unless they are a member.")
+st.caption("Create a PLC group and pick its first facilitator, who then invites members, or a peer circle and "
+           "its first member, who invites a few peers. Admins do not see a group's debriefs, check-ins or "
+           "questions unless they are a member.")
 active_accounts = {account.id: account for account in accounts.list_users(db) if account.active}
 with st.form("admin_create_group", clear_on_submit=True):
     group_name_col, facilitator_col = st.columns(2)
     group_name = group_name_col.text_input("Group name", key="admin_group_name", max_chars=groups.MAX_GROUP_NAME_CHARS)
+    group_kind = group_name_col.radio("Kind", ["plc", "circle"], horizontal=True, key="admin_group_kind",
+                                      format_func={"plc": "PLC group", "circle": "Peer circle"}.get)
     facilitator_id = facilitator_col.selectbox(
-        "Facilitator", list(active_accounts), key="admin_group_facilitator",
+        "Facilitator (a circle's first member)", list(active_accounts), key="admin_group_facilitator",
         format_func=lambda account_id: f"{active_accounts[account_id].display_name} ({active_accounts[account_id].username})",
     )
     group_created = st.form_submit_button("Create group")
 if group_created:
     try:
-        new_group = groups.create_group(db, user, group_name, facilitator_id=facilitator_id)
+        if group_kind == "circle":
+            new_group = circles.create_circle(db, user, group_name, first_member_id=facilitator_id)
+        else:
+            new_group = groups.create_group(db, user, group_name, facilitator_id=facilitator_id)
         st.success(f"Created the group “{ui.escape(new_group.name)}”.")
     except ReflectionError as error:
         ui.show_error(error)
@@ -83,7 +97,8 @@ if group_created:
 for group in groups.list_groups(db, user):
     members = groups.list_members(db, user, group.id)
     facilitators = ", ".join(ui.escape(m.display_name) for m in members if m.role == "facilitator") or "none"
-    with st.expander(f"{ui.escape(group.name)} · {len(members)} member{'s' if len(members) != 1 else ''} · facilitated by {facilitators}"):
+    led = "peer circle" if group.is_circle else f"facilitated by {facilitators}"
+    with st.expander(f"{ui.escape(group.name)} · {len(members)} member{'s' if len(members) != 1 else ''} · {led}"):
         if st.button("Delete group", key=f"admin_delete_group_{group.id}"):
             st.session_state["admin_confirm_group"] = group.id
         if st.session_state.get("admin_confirm_group") == group.id:

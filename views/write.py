@@ -8,6 +8,7 @@ import streamlit as st
 
 from views import _common as ui
 from views import _entry_form as entry_form
+from views import _together as together
 from reflection import drafts, journal, language, prompts
 from reflection.errors import ReflectionError
 
@@ -195,6 +196,7 @@ st.title("Write")
 notice = st.session_state.pop("write_notice", None)
 if notice:
     st.success(notice)
+together.landing(db, user)  # next meetings of the user's groups, a newcomer's offers
 
 choices = [FREE_WRITING] + [prompt_set.slug for prompt_set in library.reflection_sets()]
 st.session_state.setdefault("write_prompt_set", FREE_WRITING)
