@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from views import _common as ui
-from reflection import accounts, audit
+from reflection import accounts, audit, setup_code
 from reflection import db as database
 from reflection.errors import ReflectionError
 
-st.set_page_config(page_title="Reflection", page_icon=":material/self_improvement:", layout="wide")
+# A shipped file: a material icon as page_icon makes every browser fetch the favicon from an outside font host.
+ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
+st.set_page_config(page_title="Reflection", page_icon=str(ICON), layout="wide")
 
 
 def first_run() -> None:
+    setup_code.issue()  # printed to the server log, if the launcher has not done so already
     st.title("Welcome to Reflection")
     st.write(
         "This is a new installation. Create the first account: it becomes the administrator, "
         "who creates accounts for teachers and coaches. An administrator cannot read anyone's private journal."
     )
+    st.write(
+        "To prove you installed it, give the one-time setup code the server printed to its log when it started "
+        "(the line says “one-time setup code”)."
+    )
     with st.form("first_run"):
+        code = st.text_input("Setup code", key="first_run_code", max_chars=40, placeholder="ABCD-EFGH-JKLM-NPQR")
         username = st.text_input("Username", key="first_run_username", max_chars=accounts.MAX_USERNAME_CHARS)
         display_name = st.text_input("Your name", key="first_run_display_name")
         password = st.text_input("Password", type="password", key="first_run_password", max_chars=accounts.MAX_PASSWORD_LENGTH)
@@ -29,7 +39,7 @@ def first_run() -> None:
             st.error("The two passwords differ. Please type them again.")
             return
         try:
-            user = accounts.create_first_admin(ui.db(), username, display_name, password)
+            user = accounts.create_first_admin(ui.db(), username, display_name, password, code)
         except ReflectionError as error:
             ui.show_error(error)
             return
@@ -145,3 +155,5 @@ try:
         main()
 except database.StorageError as error:
     st.error(str(error))
+except Exception as error:
+    ui.show_unexpected_error(error)

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from reflection import accounts, config, journal
+from reflection import accounts, config, journal, setup_code
 
 
 def button(at, label):
@@ -13,12 +13,18 @@ def texts(elements) -> str:
     return "\n".join(str(element.value) for element in elements)
 
 
-def test_first_run_creates_the_admin_and_signs_in(app_test, db):
+def test_first_run_creates_the_admin_with_the_setup_code_and_signs_in(app_test, db):
     at = app_test()
     at.run()
     assert "Welcome to Reflection" in texts(at.title)
     at.text_input(key="first_run_username").input("principal")
     at.text_input(key="first_run_display_name").input("Dr. Okafor")
+    at.text_input(key="first_run_password").input("a long password")
+    at.text_input(key="first_run_confirm").input("a long password")
+    button(at, "Create admin account").click().run()
+    assert "setup code is not right" in texts(at.error)
+    assert accounts.needs_first_admin(db)
+    at.text_input(key="first_run_code").input(setup_code.display(setup_code.issue()))
     at.text_input(key="first_run_password").input("a long password")
     at.text_input(key="first_run_confirm").input("a long password")
     button(at, "Create admin account").click().run()

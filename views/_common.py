@@ -6,10 +6,14 @@ Pages stay thin: they gather input, call `reflection`, and show results or its e
 from __future__ import annotations
 
 import html
+import logging
 import re
 from collections.abc import Callable
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from reflection import accounts, config, prompt_store, prompts, sessions
 from reflection import db as database
@@ -19,6 +23,10 @@ from reflection.errors import ReflectionError, SessionEnded
 _DB_KEY = "_db_connection"
 SESSION_KEY = "session_token"  # the token of this tab's server-side session (reflection/sessions.py)
 SIGNED_OUT_KEY = "signed_out_because"  # why the last session ended, shown above the sign-in form
+_ENDED_COOKIE_KEY = "ended_cookie_token"  # a cookie token this tab saw end, not to be tried again
+# Routes of the launcher (serve.py) that set and clear the session cookie.
+BEGIN_SESSION_PATH = "/session/begin"
+END_SESSION_PATH = "/session/end"
 
 
 def db():
@@ -30,18 +38,33 @@ def db():
     return st.session_state[_DB_KEY][1]
 
 
+def _cookie_token() -> str | None:
+    """The session token the browser's cookie carried when this tab connected, unless this tab has already
+    seen it end (the cookie outlives the session until the browser next reaches /session/end)."""
+    token = _cookie()
+    return None if token is None or token == st.session_state.get(_ENDED_COOKIE_KEY) else token
+
+
+def _cookie() -> str | None:
+    token = st.context.cookies.get(sessions.COOKIE_NAME)
+    return token if isinstance(token, str) else None  # AppTest's stand-in client has no real cookies
+
+
 def current_user() -> User | None:
     """The signed-in account, re-checked against its server-side session on every run: a deleted,
-    deactivated or reset account, or an idle tab, is signed out here before anything is drawn."""
-    token = st.session_state.get(SESSION_KEY)
+    deactivated or reset account, a sign-out in another tab, or an idle tab is signed out here before
+    anything is drawn. The token comes from this tab's sign-in or, after a reload or in a new tab, from the
+    cookie."""
+    token = st.session_state.get(SESSION_KEY) or _cookie_token()
     if token is None:
         return None
     try:
         user = accounts.get_user(db(), sessions.resume(db(), token).user_id)
     except SessionEnded as ended:
-        sign_out()
+        _forget_session()
         st.session_state[SIGNED_OUT_KEY] = str(ended)
         return None
+    st.session_state[SESSION_KEY] = token
     return user
 
 
@@ -54,15 +77,43 @@ def require_user() -> User:
 
 
 def sign_in(user: User) -> None:
-    st.session_state[SESSION_KEY] = sessions.start(db(), user.id)
+    """Start a session for this tab, and have the browser keep it in the cookie (see reflection/sessions.py)."""
+    token = sessions.start(db(), user.id)
+    st.session_state[SESSION_KEY] = token
+    _send_browser_to(f"{BEGIN_SESSION_PATH}?{urlencode({'code': sessions.hand_over(token), 'next': _here()})}")
 
 
 def sign_out() -> None:
-    """End this tab's session and forget everything of it except the database connection."""
+    """End this tab's session, forget everything of it except the database connection, and have the
+    browser drop the cookie."""
     sessions.end(db(), st.session_state.get(SESSION_KEY))
+    _forget_session()
+    _send_browser_to(END_SESSION_PATH)
+
+
+def _forget_session() -> None:
+    ended = _cookie()
     for name in list(st.session_state.keys()):
         if name != _DB_KEY:
             del st.session_state[name]
+    if ended:
+        st.session_state[_ENDED_COOKIE_KEY] = ended
+
+
+def _here() -> str:
+    """This page's path, where the browser returns once the cookie is set."""
+    return urlsplit(st.context.url or "/").path or "/"
+
+
+def _send_browser_to(path: str) -> None:
+    """Have the browser load `path` of this server. Streamlit's own sign-in (st.login) moves the browser with
+    this message; without a script run context (AppTest's callbacks) there is no browser to move."""
+    context = get_script_run_ctx()
+    if context is None:
+        return
+    message = ForwardMsg()
+    message.auth_redirect.url = path
+    context.enqueue(message)
 
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:$])")
@@ -77,6 +128,14 @@ def escape(text: str) -> str:
 
 def show_error(error: Exception) -> None:
     st.error(str(error))
+
+
+def show_unexpected_error(error: Exception) -> None:
+    """An error nobody planned for: the full story goes to the server's log, the user gets one calm sentence
+    (never a traceback or the server's paths; client.showErrorDetails is off as well)."""
+    logging.getLogger("reflection").error("Unexpected error while running a page", exc_info=error)
+    st.error("Something went wrong on the server; nothing you typed was deleted. Please try again, and tell your "
+             "administrator if it keeps happening.")
 
 
 @st.cache_resource

@@ -1,4 +1,5 @@
-"""Driving the real app: `streamlit run app.py` on a free port, and a Chromium tab on it.
+"""Driving the real app: `streamlit run serve.py` (the launcher with the session-cookie routes) on a free
+port, and a Chromium tab on it.
 
 Used by the browser tests' fixtures (conftest.py) and by bench/server_memory.py. Playwright never
 downloads a browser here: it launches Debian's /usr/bin/chromium with the flags below.
@@ -51,7 +52,7 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """`streamlit run app.py` on its own database, from the repository root, with this Python."""
+    """`streamlit run serve.py` on its own database, from the repository root, with this Python."""
 
     def __init__(self, db_path: Path, log_path: Path):
         self.db_path = Path(db_path)
@@ -64,7 +65,7 @@ class StreamlitServer:
     def start(self) -> StreamlitServer:
         env = {**os.environ, "REFLECTION_DB": str(self.db_path)}
         command = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "streamlit", "run", "serve.py",
             "--server.headless", "true",
             "--server.port", str(self.port),
             "--server.address", "127.0.0.1",
