@@ -127,6 +127,7 @@ def pages_for(user: accounts.User | None) -> dict[str, list]:
 
 
 def main() -> None:
+    ui.follow_redirect()
     if accounts.needs_first_admin(ui.db()):
         st.navigation(pages_for(None), position="hidden")
         first_run()
@@ -147,6 +148,7 @@ def main() -> None:
             ui.sign_out()
             st.rerun()
     account_notices(user)
+    ui.show_arrival_notice()
     st.navigation(pages_for(user)).run()
 
 

@@ -325,6 +325,12 @@ def _set_own_password(db: Database, user: User, new_password: str) -> None:
         audit.record(db, user.id, user, "password_changed")
 
 
+def sign_out_everywhere(db: Database, user: User) -> None:
+    """End every session of the account, on every device (a lost phone, a shared laptop left signed in)."""
+    with writing(db):
+        sessions.end_all(db, user.id)
+
+
 def _password_matches(db: Database, user_id: int, password: str) -> bool:
     row = db.execute("SELECT password_hash FROM users WHERE id = ?", [user_id]).fetchone()
     try:

@@ -24,9 +24,14 @@ _DB_KEY = "_db_connection"
 SESSION_KEY = "session_token"  # the token of this tab's server-side session (reflection/sessions.py)
 SIGNED_OUT_KEY = "signed_out_because"  # why the last session ended, shown above the sign-in form
 _ENDED_COOKIE_KEY = "ended_cookie_token"  # a cookie token this tab saw end, not to be tried again
+_REDIRECT_KEY = "browser_redirect"  # where the browser was asked to go, in case a rerun dropped the message
 # Routes of the launcher (serve.py) that set and clear the session cookie.
 BEGIN_SESSION_PATH = "/session/begin"
 END_SESSION_PATH = "/session/end"
+NOTICE_PARAMETER = "notice"
+ARRIVAL_NOTICES = {
+    "password_changed": "Password changed. Any other tab or device signed in to your account was signed out.",
+}
 
 
 def db():
@@ -76,16 +81,34 @@ def require_user() -> User:
     return user
 
 
-def sign_in(user: User) -> None:
-    """Start a session for this tab, and have the browser keep it in the cookie (see reflection/sessions.py)."""
+def sign_in(user: User, notice: str | None = None) -> None:
+    """Start a session for this tab, and have the browser keep it in the cookie (see reflection/sessions.py);
+    the caller reruns.
+
+    The browser reloads the page on the way, which forgets this run's messages: `notice`, a key of
+    ARRIVAL_NOTICES, travels in the address and is shown after the reload (`show_arrival_notice`).
+    """
     token = sessions.start(db(), user.id)
     st.session_state[SESSION_KEY] = token
-    _send_browser_to(f"{BEGIN_SESSION_PATH}?{urlencode({'code': sessions.hand_over(token), 'next': _here()})}")
+    if notice:
+        st.session_state[NOTICE_PARAMETER] = notice  # for the rerun before the reload, and for AppTest
+    back_to = _here() + (f"?{urlencode({NOTICE_PARAMETER: notice})}" if notice else "")
+    _send_browser_to(f"{BEGIN_SESSION_PATH}?{urlencode({'code': sessions.hand_over(token), 'next': back_to})}")
+
+
+def show_arrival_notice() -> None:
+    """The notice a sign-in asked for (only the fixed texts below: the address is typed by anyone), once."""
+    key = st.session_state.pop(NOTICE_PARAMETER, None)
+    if NOTICE_PARAMETER in st.query_params:
+        key = st.query_params[NOTICE_PARAMETER]
+        del st.query_params[NOTICE_PARAMETER]
+    if key in ARRIVAL_NOTICES:
+        st.success(ARRIVAL_NOTICES[key])
 
 
 def sign_out() -> None:
     """End this tab's session, forget everything of it except the database connection, and have the
-    browser drop the cookie."""
+    browser drop the cookie; the caller reruns."""
     sessions.end(db(), st.session_state.get(SESSION_KEY))
     _forget_session()
     _send_browser_to(END_SESSION_PATH)
@@ -106,10 +129,17 @@ def _here() -> str:
 
 
 def _send_browser_to(path: str) -> None:
-    """Have the browser load `path` of this server. Streamlit's own sign-in (st.login) moves the browser with
-    this message; without a script run context (AppTest's callbacks) there is no browser to move."""
+    """Have the browser load `path` of this server on the next run: callers rerun at once. A rerun drops the
+    messages of the run it interrupts, so the move is sent from the start of the next run (`follow_redirect`)."""
+    st.session_state[_REDIRECT_KEY] = path
+
+
+def follow_redirect() -> None:
+    """Called first on every run: move the browser where the last run asked, with the message Streamlit's own
+    sign-in (st.login) moves it with. Without a browser (AppTest) nothing moves."""
+    path = st.session_state.pop(_REDIRECT_KEY, None)
     context = get_script_run_ctx()
-    if context is None:
+    if path is None or context is None:
         return
     message = ForwardMsg()
     message.auth_redirect.url = path

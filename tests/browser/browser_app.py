@@ -213,5 +213,22 @@ class StreamlitPage:
 
     def sign_in_to_write(self, username: str) -> None:
         self.open()
-        self.sign_in(username)
+        self.signing_in(lambda: self.sign_in(username))
         self.expect_heading("Write")
+
+    def signing_in(self, action) -> None:
+        """Do `action`, which signs in, and wait for the browser's trip through the cookie route and back."""
+        with self.page.expect_navigation():
+            action()
+        self.wait_idle()
+
+    def sign_out(self) -> None:
+        """Sign out from the sidebar and wait for the browser's trip through the route that clears the cookie."""
+        with self.page.expect_navigation():
+            self.sidebar.get_by_role("button", name="Sign out").click()
+        self.textbox("Username").wait_for()
+        self.wait_idle()
+
+    def reload(self) -> None:
+        self.page.reload()
+        self.wait_idle()
