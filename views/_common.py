@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from views import _draft_keeper as draft_keeper
 from reflection import accounts, config, prompt_store, prompts, sessions
 from reflection import db as database
 from reflection.accounts import User
@@ -193,6 +194,7 @@ def run_action(page: str, action: Callable[[], object], notice: str, clear: tupl
         return
     for key in clear:
         st.session_state[key] = ""
+        draft_keeper.emptied(key)
     st.session_state[f"{page}_notice"] = notice
 
 

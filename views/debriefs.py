@@ -7,6 +7,7 @@ import functools
 import streamlit as st
 
 from views import _common as ui
+from views import _draft_keeper as draft_keeper
 from views import _entry_form as entry_form
 from reflection import groups, journal
 from reflection.errors import ReflectionError
@@ -157,6 +158,7 @@ def show_note(note: groups.Note, debrief: groups.Debrief, group: groups.Group) -
         if st.session_state.get("debriefs_editing") == note.id:
             st.session_state.setdefault(editing_key, note.body)
             st.text_area("Edit note", key=editing_key)
+            draft_keeper.keep_typing(user, editing_key)
             save_col, cancel_col, _ = st.columns([1, 1, 4])
 
             def save() -> None:
@@ -226,6 +228,7 @@ def notes_section(debrief: groups.Debrief, group: groups.Group) -> None:
         for note in (n for n in notes if n.step_index == debrief.current_step):
             show_note(note, debrief, group)
         st.text_area("Add a note", key="debriefs_note_body", placeholder="Everyone in the group can read notes.")
+        draft_keeper.keep_typing(user, "debriefs_note_body", storage_name=f"debriefs_note_{debrief.id}_{debrief.current_step}")
         st.button("Add note", key="debriefs_add_note",
                   on_click=act, args=(lambda: groups.add_note(db, user, debrief.id, debrief.current_step,
                                                               st.session_state["debriefs_note_body"]),
