@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from views import _common as ui
-from reflection import accounts, audit, setup_code
+from reflection import accounts, audit, setup_code, single_sign_on
 from reflection import db as database
 from reflection.errors import ReflectionError
 
@@ -47,11 +47,40 @@ def first_run() -> None:
         st.rerun()
 
 
+def school_providers() -> dict[str, str]:
+    """The single sign-on providers set up in .streamlit/secrets.toml (`[auth.NAME]`), by name: button label."""
+    try:
+        settings = st.secrets.get("auth", {})
+    except FileNotFoundError:  # no secrets file: local accounts only
+        return {}
+    return {name: values.get("label", name.title())
+            for name, values in settings.items() if hasattr(values, "get")}
+
+
+def link_school_identity() -> None:
+    """Back from the school's sign-in: open the account its verified email links to, in a session of our own
+    (revocable, unlike Streamlit's identity cookie, which the cookie route drops), or say why not."""
+    try:
+        user = single_sign_on.account_for_identity(
+            ui.db(), st.user.get("email"), st.user.get("email_verified"), st.user.get("name"))
+    except ReflectionError as error:
+        ui.end_school_identity(str(error))
+        st.rerun()
+    ui.sign_in(user)
+    st.rerun()
+
+
 def sign_in() -> None:
     st.title("Reflection")
     st.caption("A private place to reflect on teaching, and to check our own language for bias.")
     if reason := st.session_state.pop(ui.SIGNED_OUT_KEY, None):
         st.info(reason)
+    ui.show_arrival_notice()
+    for name, label in school_providers().items():
+        if st.button(f"Sign in with {label}", key=f"sign_in_sso_{name}", type="primary"):
+            st.login(name)
+    if school_providers():
+        st.caption("Or with a Reflection username and password:")
     # max_chars only shapes the box; authenticate() refuses and never stores over-long input itself.
     with st.form("sign_in"):
         username = st.text_input("Username", key="sign_in_username", max_chars=accounts.MAX_USERNAME_CHARS)
@@ -133,6 +162,8 @@ def main() -> None:
         first_run()
         return
     user = ui.current_user()
+    if user is None and school_providers() and st.user.is_logged_in:
+        link_school_identity()
     if user is None:
         # The requested page is remembered in the URL and opens once the sign-in succeeds.
         st.navigation(pages_for(None), position="hidden")

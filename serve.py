@@ -21,6 +21,8 @@ from reflection import accounts, config, sessions, setup_code
 from reflection import db as database
 from views import _common as ui
 
+STREAMLIT_IDENTITY_COOKIE = "_streamlit_user"  # and its "_tokens" twin, each possibly split into numbered parts
+
 
 def _local_path(requested: str | None) -> str:
     """Only a path on this server: never another site (`//host`, `/\\host`), whatever the query says."""
@@ -42,7 +44,16 @@ async def begin_session(request: Request) -> RedirectResponse:
             sessions.COOKIE_NAME, token, max_age=int(sessions.MAX_SESSION_AGE.total_seconds()), path="/",
             httponly=True, samesite="strict", secure=_secure(request),
         )
+        _drop_school_identity(request, response)
     return response
+
+
+def _drop_school_identity(request: Request, response: RedirectResponse) -> None:
+    """Streamlit's st.login identity cookie (signed, not revocable) has done its job once the account is known:
+    from then on our own session, which can be ended, is the only sign-in."""
+    for name in request.cookies:
+        if name.startswith(STREAMLIT_IDENTITY_COOKIE):
+            response.delete_cookie(name, path="/")
 
 
 async def end_session(request: Request) -> RedirectResponse:
@@ -53,8 +64,9 @@ async def end_session(request: Request) -> RedirectResponse:
             sessions.end(connection, token)
         finally:
             connection.close()
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse(_local_path(request.query_params.get("next")), status_code=303)
     response.delete_cookie(sessions.COOKIE_NAME, path="/", httponly=True, samesite="strict", secure=_secure(request))
+    _drop_school_identity(request, response)
     return response
 
 

@@ -16,7 +16,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from views import _draft_keeper as draft_keeper
-from reflection import accounts, config, prompt_store, prompts, sessions
+from reflection import accounts, config, prompt_store, prompts, sessions, single_sign_on
 from reflection import db as database
 from reflection.accounts import User
 from reflection.errors import ReflectionError, SessionEnded
@@ -31,7 +31,11 @@ BEGIN_SESSION_PATH = "/session/begin"
 END_SESSION_PATH = "/session/end"
 NOTICE_PARAMETER = "notice"
 ARRIVAL_NOTICES = {
-    "password_changed": "Password changed. Any other tab or device signed in to your account was signed out.",
+    "password_changed": (st.success, "Password changed. Any other tab or device signed in to your account was "
+                                     "signed out."),
+    "school_unverified": (st.warning, single_sign_on.UNVERIFIED),
+    "school_no_account": (st.warning, single_sign_on.NO_ACCOUNT),
+    "school_deactivated": (st.warning, single_sign_on.DEACTIVATED),
 }
 
 
@@ -97,6 +101,14 @@ def sign_in(user: User, notice: str | None = None) -> None:
     _send_browser_to(f"{BEGIN_SESSION_PATH}?{urlencode({'code': sessions.hand_over(token), 'next': back_to})}")
 
 
+def end_school_identity(reason: str) -> None:
+    """A school identity that opens no account: the cookie route drops Streamlit's identity cookie and the
+    sign-in page says why (`reason` is one of the fixed texts of single_sign_on); the caller reruns."""
+    notice = next((key for key, (_, text) in ARRIVAL_NOTICES.items() if text == reason), None)
+    back_to = "/" + (f"?{urlencode({NOTICE_PARAMETER: notice})}" if notice else "")
+    _send_browser_to(f"{END_SESSION_PATH}?{urlencode({'next': back_to})}")
+
+
 def show_arrival_notice() -> None:
     """The notice a sign-in asked for (only the fixed texts below: the address is typed by anyone), once."""
     key = st.session_state.pop(NOTICE_PARAMETER, None)
@@ -104,7 +116,8 @@ def show_arrival_notice() -> None:
         key = st.query_params[NOTICE_PARAMETER]
         del st.query_params[NOTICE_PARAMETER]
     if key in ARRIVAL_NOTICES:
-        st.success(ARRIVAL_NOTICES[key])
+        show, text = ARRIVAL_NOTICES[key]
+        show(text)
 
 
 def sign_out() -> None:

@@ -54,9 +54,10 @@ def free_port() -> int:
 class StreamlitServer:
     """`streamlit run serve.py` on its own database, from the repository root, with this Python."""
 
-    def __init__(self, db_path: Path, log_path: Path):
+    def __init__(self, db_path: Path, log_path: Path, secrets_path: Path | None = None):
         self.db_path = Path(db_path)
         self.log_path = Path(log_path)
+        self.secrets_path = secrets_path  # a secrets.toml of the test's own (school sign-in settings)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -71,7 +72,7 @@ class StreamlitServer:
             "--server.address", "127.0.0.1",
             "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",
-        ]
+        ] + (["--secrets.files", str(self.secrets_path)] if self.secrets_path else [])
         self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + SERVER_START_SECONDS
