@@ -88,9 +88,11 @@ def show_short_error(error: Exception) -> bool:
     return True
 
 
+ROUTES = [Route(ui.BEGIN_SESSION_PATH, begin_session), Route(ui.END_SESSION_PATH, end_session)]
+
 app = st.App(
     "app.py",
-    routes=[Route("/session/begin", begin_session), Route("/session/end", end_session)],
+    routes=ROUTES,
     lifespan=announce_setup_code,
     on_script_error=show_short_error,
 )

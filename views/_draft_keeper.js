@@ -7,6 +7,21 @@
 const KEPT_FOR_MS = 14 * 24 * 3600 * 1000;
 const state = (window.__reflectionDraftKeeper ||= { epochs: {}, seen: new Set(), restored: new Set() });
 
+// The server sends a fingerprint of its text, not the text: CRC-32 of the UTF-8 bytes and the byte count, as
+// Python's zlib.crc32 computes it (views/_draft_keeper.py).
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+export function fingerprint(text) {
+  const bytes = new TextEncoder().encode(text);
+  let crc = 0xffffffff;
+  for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
+  return `${bytes.length}:${((crc ^ 0xffffffff) >>> 0).toString(16).padStart(8, "0")}`;
+}
+
 function readKept(storageKey) {
   try {
     return JSON.parse(window.localStorage.getItem(storageKey));
@@ -35,13 +50,13 @@ function listen(widgetKey, storageKey, triesLeft) {
 
 export default function (component) {
   const { data, setTriggerValue } = component;
-  const { storage_key: storageKey, widget_key: widgetKey, server_text: serverText, epoch } = data;
+  const { storage_key: storageKey, widget_key: widgetKey, server_fingerprint: serverFingerprint, epoch } = data;
   state.epochs[storageKey] = epoch;
   state.seen.add(`${storageKey} ${epoch}`);
   const kept = readKept(storageKey);
   if (kept && typeof kept.text === "string") {
     const fromThisPageLoad = state.seen.has(`${storageKey} ${kept.epoch}`);
-    const arrived = kept.text === serverText;
+    const arrived = fingerprint(kept.text) === serverFingerprint;
     const emptiedOnPurpose = fromThisPageLoad && kept.epoch !== epoch;
     if (arrived || emptiedOnPurpose || Date.now() - kept.at > KEPT_FOR_MS) {
       window.localStorage.removeItem(storageKey);

@@ -12,6 +12,7 @@ server has it.
 from __future__ import annotations
 
 import secrets
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,10 +20,16 @@ import streamlit as st
 
 from reflection.accounts import User
 
-_keeper = st.components.v2.component(
-    "reflection_draft_keeper", js=(Path(__file__).with_name("_draft_keeper.js")).read_text(encoding="utf-8"),
-)
+JS_FILE = Path(__file__).with_name("_draft_keeper.js")
+_keeper = st.components.v2.component("reflection_draft_keeper", js=JS_FILE.read_text(encoding="utf-8"))
 RESTORED_NOTICE = "Your draft is back: what you typed before the page reloaded was kept in this browser."
+
+
+def fingerprint(text: str) -> str:
+    """What the browser compares its copy with: the server's text itself would travel to the page on every
+    rerun (up to 50,000 characters per box)."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    return f"{len(encoded)}:{zlib.crc32(encoded):08x}"
 
 
 def _epoch_key(widget_key: str) -> str:
@@ -50,7 +57,7 @@ def keep_typing(user: User, widget_key: str, *, storage_name: str | None = None,
     _keeper(
         key=component_key, height=0,
         data={"storage_key": f"reflection-draft:{user.id}:{name}", "widget_key": widget_key,
-              "server_text": st.session_state.get(widget_key) or "", "epoch": epoch},
+              "server_fingerprint": fingerprint(st.session_state.get(widget_key) or ""), "epoch": epoch},
         on_restore_change=restore,
     )
     if st.session_state.pop(f"{widget_key}_draft_restored", False):
