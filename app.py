@@ -62,7 +62,7 @@ def link_school_identity() -> None:
     (revocable, unlike Streamlit's identity cookie, which the cookie route drops), or say why not."""
     try:
         user = single_sign_on.account_for_identity(
-            ui.db(), st.user.get("email"), st.user.get("email_verified"), st.user.get("name"))
+            ui.db(), st.user.get("email"), single_sign_on.is_verified(st.user), st.user.get("name"))
     except ReflectionError as error:
         ui.end_school_identity(str(error))
         st.rerun()

@@ -89,6 +89,7 @@ def show_short_error(error: Exception) -> bool:
 
 
 ROUTES = [Route(ui.BEGIN_SESSION_PATH, begin_session), Route(ui.END_SESSION_PATH, end_session)]
+ui.COOKIE_ROUTES_SERVED = True
 
 app = st.App(
     "app.py",

@@ -1,7 +1,8 @@
 """School single sign-on (OpenID Connect through Streamlit's st.login): which account a school identity opens.
 
 An identity opens the active account whose email is the identity's email, and only when the provider says the
-email is verified: an unverified address could be anyone's. When no account has that email, the admin's choice
+email is verified: an unverified address could be anyone's. Google and most providers say so in `email_verified`;
+Microsoft Entra sends instead, when asked for it, `xms_edov` (the email's domain is verified by its owner). When no account has that email, the admin's choice
 applies: refuse, or create a teacher account for emails in the allowed domains. Accounts made here have no
 password (SSO_ONLY_HASH matches none), so they open only through the school's sign-in.
 """
@@ -83,6 +84,11 @@ def set_email(db: Database, admin: User, user_id: int, email: str) -> None:
 def email_of(db: Database, user_id: int) -> str:
     row = db.execute("SELECT email FROM users WHERE id = ?", [user_id]).fetchone()
     return (row[0] or "") if row else ""
+
+
+def is_verified(claims) -> bool:
+    """Whether the identity's claims vouch for its email (True itself, never a truthy string such as "false")."""
+    return claims.get("email_verified") is True or claims.get("xms_edov") is True
 
 
 def account_for_identity(db: Database, email: str | None, email_verified: bool | None, name: str | None) -> User:

@@ -64,3 +64,10 @@ def test_only_admins_link_emails_or_change_the_policy_and_bad_input_is_explained
         single_sign_on.set_email(db, admin, other.id, "T@school.example")
     single_sign_on.set_email(db, admin, teacher.id, "")
     assert single_sign_on.email_of(db, teacher.id) == ""
+
+
+def test_only_a_true_claim_vouches_for_an_email():
+    assert single_sign_on.is_verified({"email_verified": True})
+    assert single_sign_on.is_verified({"xms_edov": True})  # Microsoft Entra's optional claim
+    for claims in ({}, {"email_verified": "false"}, {"email_verified": "true"}, {"email_verified": False, "xms_edov": 1}):
+        assert not single_sign_on.is_verified(claims)

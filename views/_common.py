@@ -29,6 +29,7 @@ _REDIRECT_KEY = "browser_redirect"  # where the browser was asked to go, in case
 # Routes of the launcher (serve.py) that set and clear the session cookie.
 BEGIN_SESSION_PATH = "/session/begin"
 END_SESSION_PATH = "/session/end"
+COOKIE_ROUTES_SERVED = False  # set by serve.py, which serves them in this process
 NOTICE_PARAMETER = "notice"
 ARRIVAL_NOTICES = {
     "password_changed": (st.success, "Password changed. Any other tab or device signed in to your account was "
@@ -144,8 +145,10 @@ def _here() -> str:
 
 def _send_browser_to(path: str) -> None:
     """Have the browser load `path` of this server on the next run: callers rerun at once. A rerun drops the
-    messages of the run it interrupts, so the move is sent from the start of the next run (`follow_redirect`)."""
-    st.session_state[_REDIRECT_KEY] = path
+    messages of the run it interrupts, so the move is sent from the start of the next run (`follow_redirect`).
+    Without serve.py's routes the browser stays: sign-in then lasts for the tab only."""
+    if COOKIE_ROUTES_SERVED:
+        st.session_state[_REDIRECT_KEY] = path
 
 
 def follow_redirect() -> None:
