@@ -109,6 +109,17 @@ def test_draft_survives_sign_out_and_sign_in(app_test, make_user):
     assert "draft is back" in texts(fresh.success)
 
 
+def test_a_draft_with_nothing_typed_does_not_claim_to_be_back(app_test, make_user):
+    user = make_user()
+    at = app_test(user)
+    at.run()
+    at.selectbox(key="write_mood").select(4).run()  # stores a draft, but no words
+    fresh = app_test(user)
+    fresh.run()
+    assert fresh.text_area(key="write_body").value == ""
+    assert "draft is back" not in texts(fresh.success)
+
+
 def open_journal(app_test, user):
     at = app_test(user)
     at.run()
