@@ -387,6 +387,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE INDEX circle_answers_question ON circle_answers(question_id)",
     ),
+    # 10: school single sign-on. An account links to a school identity by its verified email (unique, case
+    # ignored); settings holds the admin's choices, such as which email domains may get an account on first
+    # sign-in.
+    (
+        "ALTER TABLE users ADD COLUMN email TEXT COLLATE NOCASE",
+        "CREATE UNIQUE INDEX users_email ON users(email) WHERE email IS NOT NULL",
+        "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
 )
 
 class StorageError(ReflectionError):

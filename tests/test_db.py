@@ -130,3 +130,19 @@ def test_upgrading_makes_every_existing_group_a_plc_with_no_rhythm_and_nobody_ne
     with pytest.raises(sqlite3.IntegrityError):
         upgraded.execute("UPDATE groups SET kind = 'club'")
     assert database.integrity_ok(upgraded)
+
+
+def test_a_database_from_before_single_sign_on_gains_emails_and_settings(tmp_path):
+    path = tmp_path / "before-sso.db"
+    old = sqlite3.connect(path)
+    old.execute("PRAGMA foreign_keys = OFF")
+    for statements in database.MIGRATIONS[:8]:
+        for statement in statements:
+            old.execute(statement)
+    old.execute("PRAGMA user_version = 8")
+    old.execute("INSERT INTO users (username, display_name, password_hash, role, created_at) VALUES ('a','A','x','teacher','t')")
+    old.commit()
+    old.close()
+    connection = database.connect(path)
+    assert connection.execute("SELECT username, email FROM users").fetchall() == [("a", None)]
+    assert "settings" in connection.table_names()

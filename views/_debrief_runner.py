@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from views import _common as ui
+from views import _draft_keeper as draft_keeper
 from views import _entry_form as entry_form
 from reflection import groups, journal
 from reflection.accounts import User
@@ -58,6 +59,7 @@ class Runner:
             if st.session_state.get(self.key("editing")) == note.id:
                 st.session_state.setdefault(editing_key, note.body)
                 st.text_area("Edit note", key=editing_key)
+                draft_keeper.keep_typing(user, editing_key)
                 save_col, cancel_col, _ = st.columns([1, 1, 4])
 
                 def save() -> None:
@@ -117,6 +119,8 @@ class Runner:
             for note in (n for n in notes if n.step_index == debrief.current_step):
                 self.show_note(note, debrief, group)
             st.text_area("Add a note", key=self.key("note_body"), placeholder="Everyone in the group can read notes.")
+            draft_keeper.keep_typing(self.user, self.key("note_body"),
+                                     storage_name=self.key(f"note_{debrief.id}_{debrief.current_step}"))
             st.button("Add note", key=self.key("add_note"),
                       on_click=self.act, args=(lambda: groups.add_note(self.db, self.user, debrief.id,
                                                                        debrief.current_step,

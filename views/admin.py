@@ -3,7 +3,7 @@
 import streamlit as st
 
 from views import _common as ui
-from reflection import accounts, circles, groups, journal, language, newcomers
+from reflection import accounts, circles, groups, journal, language, newcomers, single_sign_on
 from reflection.errors import ReflectionError
 
 user = ui.require_user()
@@ -68,6 +68,34 @@ for account in accounts.list_users(db):
                 st.rerun()
             except ReflectionError as error:
                 ui.show_error(error)
+        email_key = f"admin_email_{account.id}"
+        st.session_state.setdefault(email_key, single_sign_on.email_of(db, account.id))
+        email_col, save_col = st.columns([3, 1], vertical_alignment="bottom")
+        email_col.text_input("School email (for school sign-in; empty for none)", key=email_key, max_chars=254)
+        if save_col.button("Save email", key=f"admin_save_email_{account.id}"):
+            try:
+                single_sign_on.set_email(db, user, account.id, st.session_state[email_key])
+                st.success("Saved. Signing in with the school account that has this verified email opens this account.")
+            except ReflectionError as error:
+                ui.show_error(error)
+
+st.subheader("School sign-in")
+st.caption(
+    "When your school's sign-in (set up in .streamlit/secrets.toml, see the README) brings a verified email that "
+    "no account has: refuse it, or create a teacher account for emails in these domains."
+)
+current_policy = single_sign_on.policy(db)
+with st.form("admin_sso_policy"):
+    domains_text = st.text_area("Allowed email domains, one per line", value="\n".join(current_policy.domains),
+                                key="admin_sso_domains", placeholder="school.example")
+    create_teachers = st.checkbox("Create a teacher account on first school sign-in from these domains",
+                                  value=current_policy.create_teachers, key="admin_sso_create_teachers")
+    if st.form_submit_button("Save school sign-in settings"):
+        try:
+            single_sign_on.set_policy(db, user, domains_text, create_teachers)
+            st.success("Saved.")
+        except ReflectionError as error:
+            ui.show_error(error)
 
 st.subheader("Groups")
 st.caption("Create a PLC group and pick its first facilitator, who then invites members, or a peer circle and "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from views import _common as ui
+from views import _draft_keeper as draft_keeper
 from views import _entry_form as entry_form
 from reflection import journal
 from reflection.errors import EditConflict, ReflectionError
@@ -100,7 +101,7 @@ def show_conflict(saved: journal.Entry | None) -> None:
 
 def edit_entry(entry: journal.Entry | None) -> None:
     """The edit form; `entry` None when it was deleted in another tab while this one edited it."""
-    entry_form.render_fields("journal_edit")
+    entry_form.render_fields("journal_edit", user, storage_name=f"journal_edit_body_{st.session_state.get('journal_open_id')}")
     if st.session_state.get("journal_edit_conflict"):
         show_conflict(entry)
         return
@@ -122,6 +123,7 @@ def edit_entry(entry: journal.Entry | None) -> None:
         st.rerun()
     if cancel_col.button("Cancel", key="journal_edit_cancel"):
         st.session_state["journal_mode"] = "view"
+        draft_keeper.emptied(entry_form.key("journal_edit", "body"))  # what was cancelled stays cancelled
         st.rerun()
 
 

@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from views import _common as ui
+from views import _draft_keeper as draft_keeper
 from views import _entry_form as entry_form
 from views import _together as together
 from reflection import drafts, journal, language, prompts
@@ -70,7 +71,10 @@ def restore_draft_once() -> None:
         st.session_state.setdefault("write_prompt_set", saved["prompt_set"])
         st.session_state.setdefault("write_step", saved.get("step", 0))
     stored_answers().update(saved.get("answers", {}))
-    st.session_state["write_notice"] = "Your unsaved draft is back where you left it."
+    # Only when something typed came back: a draft of an untouched form is no news.
+    typed = [saved.get(field) for field in ("title", "class_period", "tags", "body")] + list(saved.get("answers", {}).values())
+    if any(isinstance(text, str) and text.strip() for text in typed):
+        st.session_state["write_notice"] = "Your unsaved draft is back where you left it."
 
 
 def clear_form() -> None:
@@ -80,6 +84,7 @@ def clear_form() -> None:
         ):
             del st.session_state[name]
     st.session_state["write_step"] = 0
+    draft_keeper.emptied(entry_form.key(PREFIX, "body"))
     drafts.clear_draft(db, user)
 
 
@@ -215,11 +220,11 @@ if chosen is None:
     if library.reflection_sets():
         day_set, day_step = prompts.prompt_of_the_day(library, date.today())
         st.info(f"**Prompt of the day** ({ui.escape(day_set.name)}): {ui.escape(day_step.prompt)}")
-    entry_form.render_fields(PREFIX, on_change=keep_draft)
+    entry_form.render_fields(PREFIX, user, on_change=keep_draft)
     text_key = entry_form.key(PREFIX, "body")
 else:
     st.caption(f"{ui.escape(chosen.description)}  \n*{ui.escape(chosen.source)}*")
-    entry_form.render_fields(PREFIX, with_body=False, on_change=keep_draft)
+    entry_form.render_fields(PREFIX, user, with_body=False, on_change=keep_draft)
     step_count = len(chosen.steps)
     step_index = min(st.session_state.get("write_step", 0), step_count - 1)
     step = chosen.steps[step_index]
@@ -230,6 +235,7 @@ else:
     text_key = answer_key(chosen.slug, step_index)
     st.session_state.setdefault(text_key, stored_answers().get(text_key, ""))
     st.text_area("Your answer", key=text_key, height=200, on_change=remember_answer, args=(text_key,))
+    draft_keeper.keep_typing(user, text_key, on_restore=lambda: remember_answer(text_key))
     back_col, next_col, _ = st.columns([1, 1, 4])
     if back_col.button("← Back", key="write_step_back", disabled=step_index == 0):
         st.session_state["write_step"] = step_index - 1

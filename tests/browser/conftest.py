@@ -60,7 +60,7 @@ def app_server(browser, tmp_path_factory):
     """One server for the journeys that share a database; an admin exists, so it opens on sign-in."""
     tmp_dir = tmp_path_factory.mktemp("browser-app")
     connection = database.connect(tmp_dir / "reflection.db")
-    accounts.create_first_admin(connection, "site-admin", "Site Admin", PASSWORD)
+    accounts.create_user(connection, None, "site-admin", "Site Admin", PASSWORD, "admin")
     connection.close()
     server = start_server(tmp_dir)
     yield server
