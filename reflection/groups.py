@@ -19,7 +19,7 @@ from datetime import date, datetime, timezone
 
 from sqlite_utils import Database
 
-from . import access, accounts, journal, language, prompts
+from . import access, accounts, check_pool, journal, language, prompts
 from .accounts import User
 from .db import one_row, utc_now, writing
 from .errors import InvalidInput
@@ -464,7 +464,7 @@ def _note_analysis(db: Database, debrief_id: int, author_id: int | None, body: s
             [author_id, debrief_id],
         )
     ]
-    return json.dumps(language.analyse(body, phrases).to_dict())
+    return json.dumps(check_pool.analyse(body, phrases).to_dict())
 
 
 def add_note(db: Database, user: User, debrief_id: int, step_index: int, body: str) -> Note:
