@@ -23,7 +23,7 @@ import argparse
 import json
 import os
 import random
-import re
+import signal
 import sys
 import tempfile
 import threading
@@ -154,6 +154,11 @@ class Teacher:
     def entry_text(self) -> str:
         return f"{synthetic.entry_text(self.rng, words=self.rng.randint(200, 380))} {FLAGGED_SENTENCE}"
 
+    def new_query(self, app: StreamlitPage) -> str:
+        """A search other than the one in the box: the same text again would cause no rerun."""
+        current = app.textbox("Search your journal").input_value()
+        return self.rng.choice([word for word in SEARCH_WORDS if word != current])
+
     def sign_in(self, app: StreamlitPage) -> None:
         app.open()
         app.fill("Username", self.username)
@@ -166,7 +171,7 @@ class Teacher:
             ("check", lambda: (app.click("Check my language"), app.expect_text("to reconsider"))),
             ("save", lambda: (app.click("Save entry"), app.expect_text("to your journal"))),
             ("journal", lambda: app.go_to("Journal")),
-            ("search", lambda: (app.commit("Search your journal", self.rng.choice(SEARCH_WORDS)),
+            ("search", lambda: (app.commit("Search your journal", self.new_query(app)),
                                 app.expect_text("matching entr"))),
             ("insights", lambda: app.go_to("Insights")),
             ("write page", lambda: app.go_to("Write")),
@@ -319,6 +324,8 @@ def main() -> int:
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} is missing: apt-get install -y chromium", file=sys.stderr)
         return 2
+    # Stopped with kill or timeout: unwind, so the app processes and nginx are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     print(f"{os.cpu_count()} CPUs; {args.processes} app process{'es' if args.processes > 1 else ''}"
           f"{' behind nginx' if args.processes > 1 else ''}; think time {args.think[0]:g}-{args.think[1]:g} s")

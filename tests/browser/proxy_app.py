@@ -7,7 +7,6 @@ shipped one with only its ports, addresses and certificate paths swapped, so the
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 
 from browser_app import PROJECT_ROOT, StreamlitServer, free_port
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+NGINX = "/usr/sbin/nginx"  # Debian's (.ci/run installs nginx-light)
 SITE_CONFIG = PROJECT_ROOT / "deploy" / "nginx" / "reflection.conf"
 SHIPPED_PORTS = (8501, 8502)
 START_SECONDS = 15
