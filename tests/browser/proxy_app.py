@@ -35,7 +35,7 @@ def site_config(app_ports: list[int], http_port: int, https_port: int, certifica
         ("/etc/letsencrypt/live/reflection.example.org/privkey.pem", str(key)),
     ]
     for shipped, port in zip(SHIPPED_PORTS, app_ports):
-        swaps.append((f"127.0.0.1:{shipped}", f"127.0.0.1:{port}"))
+        swaps += [(f"127.0.0.1:{shipped}", f"127.0.0.1:{port}"), (f"~:{shipped}$", f"~:{port}$")]
     for old, new in swaps:
         if old not in text:
             raise AssertionError(f"{SITE_CONFIG} no longer contains {old!r}; update proxy_app.site_config")

@@ -18,7 +18,8 @@ from proxy_app import NGINX, NginxProxy
 TEACHER = "teacher-proxy"
 ENTRY_TITLE = "Written through one process"
 ENTRY_BODY = "Pairs explained equivalent fractions with paper strips, and the quieter students led the gallery walk."
-LOG_LINE = re.compile(r'^(?P<upstream>\S+) "(?P<cookie>[^"]*)" "(?P<request>[^"]*)" (?P<status>\d+)$')
+# $upstream_addr lists every process tried, comma-separated, when the first one failed.
+LOG_LINE = re.compile(r'^(?P<upstream>.+?) "(?P<cookie>[^"]*)" "(?P<request>[^"]*)" (?P<status>\d+)$')
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +105,20 @@ def test_plain_http_is_sent_to_https(proxy):
         opener.open(f"{proxy.http_url}/journal", timeout=5)
     assert answer.value.code == 301
     assert answer.value.headers["Location"] == "https://localhost/journal"  # the standard port: the shipped file listens on 443
+
+
+def test_a_browser_whose_process_is_down_is_served_by_the_other(proxy, new_tab):
+    stopped, running = proxy.servers
+    tab = new_tab(ignore_https_errors=True)
+    tab.context.add_cookies([{"name": "reflection_node", "value": proxy.node_of(stopped), "url": proxy.url,
+                              "secure": True, "httpOnly": True}])
+    stopped.stop()
+    try:
+        app = StreamlitPage(tab, proxy)
+        app.sign_in_to_write(TEACHER)
+        lines = [LOG_LINE.match(line) for line in proxy.access_log.read_text().splitlines()]
+        pinned = [m for m in lines if m["cookie"] == proxy.node_of(stopped) and m["request"].startswith("GET / ")]
+        assert pinned[-1]["upstream"].split(", ")[-1] == f"127.0.0.1:{running.port}"
+        assert routing_cookie(app)["value"] == proxy.node_of(running)  # it stays where its new session lives
+    finally:
+        stopped.start()
