@@ -135,10 +135,11 @@ def rss_mb(pids: list[int]) -> tuple[float, float]:
 class Teacher:
     """One simulated teacher: a browser of its own and a loop of actions with think time."""
 
-    def __init__(self, number: int, username: str, url_holder, results: Results, think: tuple[float, float]):
+    def __init__(self, number: int, username: str, server, results: Results, think: tuple[float, float]):
+        """`server` is an app process or the proxy in front of several: anything with a `url`."""
         self.number = number
         self.username = username
-        self.server = url_holder
+        self.server = server
         self.results = results
         self.think = think
         self.rng = random.Random(number)
