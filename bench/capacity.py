@@ -53,6 +53,7 @@ SEARCH_WORDS = ("fractions", "group work", "gallery walk", "debate", "phonics", 
 ACTION_TIMEOUT_MS = 60_000
 BARRIER_TIMEOUT_S = 300  # launching 20 browsers on a busy 2-core machine takes a while
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+ARTIFACTS = ROOT / "test-artifacts"  # a screenshot of the page where a teacher's action failed
 
 
 @dataclass
@@ -146,7 +147,11 @@ class Teacher:
 
     def timed(self, action: str, move) -> None:
         started = time.perf_counter()
-        move()
+        try:
+            move()
+        except Exception as error:
+            raise RuntimeError(f"{action} failed after {time.perf_counter() - started:.0f} s: "
+                               f"{type(error).__name__}: {str(error)[:160]}") from error
         self.results.add(action, time.perf_counter() - started)
 
     def pause(self, deadline: float) -> None:
@@ -204,7 +209,9 @@ class Teacher:
                         while time.monotonic() < deadline:
                             self.loop_once(app, deadline)
                     except Exception as error:  # a timeout or a broken page: count it, sign in again
-                        self.results.fail(f"teacher {self.number}: {type(error).__name__}: {str(error)[:200]}")
+                        self.results.fail(f"teacher {self.number}: {error}")
+                        ARTIFACTS.mkdir(exist_ok=True)
+                        app.page.screenshot(path=str(ARTIFACTS / f"capacity-teacher{self.number}.png"))
                     finally:
                         app.page.close()
             finally:
