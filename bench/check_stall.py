@@ -67,6 +67,10 @@ def run(workers: int, rounds: int, browser, tmp_dir: Path) -> dict:
             context.add_init_script(COUNT_RERUNS_SCRIPT)
             tab = StreamlitPage(context.new_page(), server)
             tab.sign_in_to_write(name)
+            # The page can rerun once more just after signing in; a box committed during that run
+            # would not start a run of its own, and the helper would wait for one.
+            tab.page.wait_for_timeout(1000)
+            tab.wait_idle()
             tabs.append(tab)
         writer, reader = tabs
         # Warm both: the model (in the worker too) and the chart library load on first use.
