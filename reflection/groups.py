@@ -23,7 +23,7 @@ from datetime import date, datetime, timezone
 
 from sqlite_utils import Database
 
-from . import access, accounts, journal, language, prompts
+from . import access, accounts, check_pool, journal, language, prompts
 from .accounts import User
 from .db import one_row, utc_now, writing
 from .errors import InvalidInput
@@ -510,7 +510,7 @@ def check_group_text(db: Database, group_id: int, author_id: int | None, body: s
             "SELECT phrase FROM allowed_phrases WHERE user_id = ? OR group_id = ?", [author_id, group_id]
         )
     ]
-    return language.analyse(body, phrases)
+    return check_pool.analyse(body, phrases)
 
 
 def _note_analysis(db: Database, debrief_id: int, author_id: int | None, body: str) -> str:

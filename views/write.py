@@ -10,7 +10,7 @@ from views import _common as ui
 from views import _draft_keeper as draft_keeper
 from views import _entry_form as entry_form
 from views import _together as together
-from reflection import drafts, journal, language, prompts
+from reflection import check_pool, drafts, journal, language, prompts
 from reflection.errors import ReflectionError
 
 PREFIX = "write"
@@ -92,7 +92,7 @@ def clear_form() -> None:
 
 def run_check(text_key: str) -> None:
     text = st.session_state.get(text_key, "")
-    analysis = language.analyse(text, journal.allowed_phrases(db, user))
+    analysis = check_pool.analyse(text, journal.allowed_phrases(db, user))
     st.session_state["write_check"] = {"key": text_key, "text": text, "analysis": analysis.to_dict(), "dismissed": []}
 
 
