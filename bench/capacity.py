@@ -222,7 +222,7 @@ class Teacher:
 
 def prepare(db_path: Path, teachers: int) -> list[str]:
     connection = database.connect(db_path)
-    accounts.create_first_admin(connection, "admin", "Admin", PASSWORD)
+    accounts.create_user(connection, None, "admin", "Admin", PASSWORD, "admin")  # as the command line does
     names = []
     for number in range(teachers):
         user = accounts.create_user(connection, None, f"teacher{number}", f"Teacher {number}", PASSWORD)

@@ -53,7 +53,7 @@ def switch_page(tab: StreamlitPage, number: int) -> float:
 def run(workers: int, rounds: int, browser, tmp_dir: Path) -> dict:
     os.environ["REFLECTION_CHECK_WORKERS"] = str(workers)  # read by the server process started below
     connection = database.connect(tmp_dir / "reflection.db")
-    accounts.create_first_admin(connection, "admin", "Admin", PASSWORD)
+    accounts.create_user(connection, None, "admin", "Admin", PASSWORD, "admin")  # as the command line does
     for name in ("writer", "reader"):
         accounts.create_user(connection, None, name, name.title(), PASSWORD)
     synthetic.add_entries(connection, [accounts.find_user(connection, "reader").id], 40)

@@ -33,7 +33,7 @@ def proxy(browser, tmp_path_factory):
         pytest.skip(message)
     db_path = tmp_path / "reflection.db"
     connection = database.connect(db_path)
-    accounts.create_first_admin(connection, "site-admin", "Site Admin", PASSWORD)
+    accounts.create_user(connection, None, "site-admin", "Site Admin", PASSWORD, "admin")  # as the command line does
     accounts.create_user(connection, None, TEACHER, "Ms. Proxy", PASSWORD, "teacher")
     connection.close()
     servers: list[StreamlitServer] = []
