@@ -172,6 +172,8 @@ class StreamlitPage:
 
     def rerun_after(self, action) -> None:
         """Do `action` (a callable) and wait until the script run it triggered has finished."""
+        # A run still going when `action` starts would take in its rerun without a new "running" state.
+        self.wait_idle()
         before = self.reruns()
         action()
         self.page.wait_for_function("(before) => (window.__reflectionReruns || 0) > before", arg=before)
