@@ -1,4 +1,4 @@
-"""Memory of the real server: `streamlit run app.py`, signed in from headless Chromium, model loaded.
+"""Memory of the real server: `streamlit run serve.py`, signed in from headless Chromium, model loaded.
 
 Target (DESIGN.md): <= 400 MB RSS with the spaCy model loaded. The model loads on the first language
 check, so the bench signs in, writes a sentence and presses "Check my language" in a real browser,
@@ -36,7 +36,11 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return fields["VmRSS"], fields["VmHWM"]
 
 
-def check_language_in_browser(context, server, username: str) -> None:
+def check_language_in_browser(browser, server, username: str) -> None:
+    # A context of its own per teacher: sign-in lives in a cookie, shared by a context's tabs.
+    context = browser.new_context()
+    context.set_default_timeout(120_000)
+    context.add_init_script(COUNT_RERUNS_SCRIPT)
     app = StreamlitPage(context.new_page(), server)
     app.sign_in_to_write(username)
     app.commit("Your reflection", SENTENCE)
@@ -65,11 +69,8 @@ def main() -> int:
             rows = [("server started", *memory_mb(server.process.pid))]
             with sync_playwright() as playwright:
                 browser = launch_chromium(playwright)
-                context = browser.new_context()
-                context.set_default_timeout(120_000)
-                context.add_init_script(COUNT_RERUNS_SCRIPT)
                 for number, user in enumerate(users, start=1):
-                    check_language_in_browser(context, server, user.username)
+                    check_language_in_browser(browser, server, user.username)
                     label = "model loaded (1 session, checked)" if number == 1 else f"{number} sessions, each checked"
                     rows.append((label, *memory_mb(server.process.pid)))
                 browser.close()
