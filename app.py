@@ -137,7 +137,9 @@ def main() -> None:
             ui.sign_out()
             st.rerun()
     account_notices(user)
-    st.navigation(pages_for(user)).run()
+    # One flat list: Streamlit draws section headers inside the navigation's <ul> as <div>s, which
+    # screen readers announce as a broken list (axe-core "list", serious).
+    st.navigation([page for section in pages_for(user).values() for page in section]).run()
 
 
 try:

@@ -328,6 +328,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX shares_group ON shares(group_id, withdrawn_at)",
         "CREATE INDEX shares_entry ON shares(entry_id)",
     ),
+    # 9: flags a writer dismissed belong to the entry: (category, words) pairs as JSON, so a dismissal
+    # survives every later check and the stored analysis leaves it out.
+    ("ALTER TABLE entries ADD COLUMN dismissed TEXT NOT NULL DEFAULT '[]'",),
 )
 
 class StorageError(ReflectionError):

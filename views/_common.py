@@ -75,6 +75,20 @@ def escape(text: str) -> str:
     return escaped.replace("\n", "  \n")
 
 
+def opened(name: str) -> int | None:
+    """The id of the item open on a page, kept in the URL (`?entry=12`): the browser's Back closes it, and
+    a copied link opens it again (access is still checked by the page's domain call)."""
+    value = st.query_params.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def set_opened(name: str, item_id: int | None) -> None:
+    if item_id is None:
+        st.query_params.pop(name, None)
+    else:
+        st.query_params[name] = str(item_id)
+
+
 def show_error(error: Exception) -> None:
     st.error(str(error))
 

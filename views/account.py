@@ -113,6 +113,7 @@ if st.button("Delete my account for good", key="account_delete", type="primary")
     else:
         ui.sign_out()
         if report.complete:
+            st.session_state[ui.SIGNED_OUT_KEY] = "Your account and everything private in it were deleted."
             st.rerun()
         st.warning(report.message)  # shown once; the next click lands on the sign-in page
         st.stop()

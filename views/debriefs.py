@@ -6,6 +6,7 @@ import functools
 
 import streamlit as st
 
+from views import _check_panel as check
 from views import _common as ui
 from views import _entry_form as entry_form
 from reflection import groups, journal
@@ -22,7 +23,7 @@ show_messages = functools.partial(ui.show_messages, "debriefs")
 
 
 def open_debrief(debrief_id: int | None) -> None:
-    st.session_state["debriefs_open_id"] = debrief_id
+    ui.set_opened("debrief", debrief_id)
 
 
 def join_and_create() -> None:
@@ -59,7 +60,8 @@ def show_group(group: groups.Group, members: list[groups.Member]) -> None:
 
 
 def facilitator_tools(group: groups.Group, members: list[groups.Member]) -> None:
-    with st.expander("Facilitator tools"):
+    # Keyed, so it stays open through the actions taken inside it (its content changes with each).
+    with st.expander("Facilitator tools", key="debriefs_facilitator_tools", on_change="rerun"):
         invite_col, code_col = st.columns(2)
         invite_col.text_input("Add an account by username", key="debriefs_invite_username")
         invite_col.button(
@@ -214,9 +216,22 @@ def facilitator_controls(debrief: groups.Debrief) -> None:
     next_col.button("Next step →", key="debriefs_next", disabled=debrief.current_step >= len(debrief.steps) - 1,
                     on_click=act, args=(lambda: groups.go_to_step(db, user, debrief.id, debrief.current_step + 1),
                                         "On to the next step."))
-    close_col.button("Close debrief", key="debriefs_close", type="primary",
-                     on_click=act, args=(lambda: groups.close_debrief(db, user, debrief.id),
-                                         "Debrief closed. It is read-only now; action items can still be ticked."))
+    # Closing cannot be undone, so it asks first instead of sitting one click away beside "Next step".
+    close_col.button("Close debrief…", key="debriefs_close",
+                     on_click=lambda: st.session_state.update(debriefs_confirm_close=debrief.id))
+    if st.session_state.get("debriefs_confirm_close") != debrief.id:
+        return
+    st.warning("Close this debrief for everyone? Notes and action items become read-only; this cannot be undone.")
+    yes_col, no_col, _ = st.columns([1, 1, 3])
+
+    def close() -> None:
+        st.session_state.pop("debriefs_confirm_close", None)
+        groups.close_debrief(db, user, debrief.id)
+
+    yes_col.button("Yes, close it", key="debriefs_close_confirm", type="primary", on_click=act,
+                   args=(close, "Debrief closed. It is read-only now; action items can still be ticked."))
+    no_col.button("Keep it open", key="debriefs_close_cancel",
+                  on_click=lambda: st.session_state.pop("debriefs_confirm_close", None))
 
 
 def notes_section(debrief: groups.Debrief, group: groups.Group) -> None:
@@ -226,10 +241,16 @@ def notes_section(debrief: groups.Debrief, group: groups.Group) -> None:
         for note in (n for n in notes if n.step_index == debrief.current_step):
             show_note(note, debrief, group)
         st.text_area("Add a note", key="debriefs_note_body", placeholder="Everyone in the group can read notes.")
+
+        def post() -> None:
+            groups.add_note(db, user, debrief.id, debrief.current_step, st.session_state["debriefs_note_body"])
+            check.forget("debriefs_note")
+
+        # Only the writer sees this check; posting does not wait for it.
+        check.check_panel("debriefs_note", [check.Part("debriefs_note_body")], label="Check before you post",
+                          metrics=False)
         st.button("Add note", key="debriefs_add_note",
-                  on_click=act, args=(lambda: groups.add_note(db, user, debrief.id, debrief.current_step,
-                                                              st.session_state["debriefs_note_body"]),
-                                      "Note added.", ("debriefs_note_body",)))
+                  on_click=act, args=(post, "Note added.", ("debriefs_note_body",)))
         earlier = [n for n in notes if n.step_index != debrief.current_step]
         if earlier:
             with st.expander(f"Notes from other steps ({len(earlier)})"):
@@ -271,12 +292,15 @@ def action_items_section(debrief: groups.Debrief, members: list[groups.Member]) 
     text_col.text_input("New action item", key="debriefs_item_text", max_chars=groups.MAX_ACTION_TEXT_CHARS)
     owner_col.selectbox("Owner", list(by_id), format_func=lambda i: by_id[i].display_name, key="debriefs_item_owner")
     due_col.date_input("Due (optional)", value=None, key="debriefs_item_due")
+
+    def add_item() -> None:
+        state = st.session_state
+        groups.add_action_item(db, user, debrief.id, state["debriefs_item_text"], state["debriefs_item_owner"],
+                               state["debriefs_item_due"])
+        state["debriefs_item_due"] = None  # each item gets its own date, or none
+
     st.button("Add action item", key="debriefs_item_add",
-              on_click=act, args=(lambda: groups.add_action_item(db, user, debrief.id,
-                                                                 st.session_state["debriefs_item_text"],
-                                                                 st.session_state["debriefs_item_owner"],
-                                                                 st.session_state["debriefs_item_due"]),
-                                  "Action item added.", ("debriefs_item_text",)))
+              on_click=act, args=(add_item, "Action item added.", ("debriefs_item_text",)))
 
 
 def run_debrief(debrief: groups.Debrief, group: groups.Group, members: list[groups.Member]) -> None:
@@ -309,7 +333,7 @@ group_id = st.selectbox("Group", list(groups_by_id), format_func=lambda i: group
 current_group = groups_by_id[group_id]
 group_members = groups.list_members(db, user, current_group.id)
 
-open_id = st.session_state.get("debriefs_open_id")
+open_id = ui.opened("debrief")
 current_debrief = None
 if open_id is not None:
     try:
