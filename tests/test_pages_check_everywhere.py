@@ -124,3 +124,18 @@ def test_a_coach_comment_is_checked_before_it_is_posted(app_test, make_user, db)
     assert sharing.list_comments(db, coach, share.id) == []
     at.button(key=f"coaching_received_comment_add_{share.id}").click().run()
     assert len(sharing.list_comments(db, coach, share.id)) == 1
+
+
+def test_a_debrief_note_offers_name_hiding_with_a_preview_and_posts_initials(app_test, make_user, db):
+    admin, facilitator = make_user("admin"), make_user()
+    group = groups.create_group(db, admin, "Science PLC", facilitator_id=facilitator.id)
+    debrief = groups.start_debrief(db, facilitator, group.id, prompts.load_library().get("tuning"), "Unit", facilitator.id)
+    at = app_test(facilitator)
+    at.query_params["debrief"] = debrief.id
+    at.switch_page("views/debriefs.py").run()
+    at.text_area(key="debriefs_note_body").input("Amara explained her strategy to the group.").run()
+    assert at.checkbox(key="debriefs_note_hide_names").value
+    assert "A. explained her strategy" in texts(at.caption).replace("\\", "")
+    at.button(key="debriefs_add_note").click().run()
+    assert [note.body for note in groups.list_notes(db, facilitator, debrief.id)] == [
+        "A. explained her strategy to the group."]

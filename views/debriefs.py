@@ -9,7 +9,7 @@ import streamlit as st
 from views import _check_panel as check
 from views import _common as ui
 from views import _entry_form as entry_form
-from reflection import groups, journal
+from reflection import groups, journal, sharing
 from reflection.errors import ReflectionError
 
 user = ui.require_user()
@@ -242,8 +242,20 @@ def notes_section(debrief: groups.Debrief, group: groups.Group) -> None:
             show_note(note, debrief, group)
         st.text_area("Add a note", key="debriefs_note_body", placeholder="Everyone in the group can read notes.")
 
+        typed = st.session_state.get("debriefs_note_body", "")
+        names = sharing.names_in_text(typed) if typed.strip() else []
+        if names:
+            st.checkbox("Hide names: " + ", ".join(f"{ui.escape(n)} as {sharing.replacement_for(n, 'initials')}"
+                                                    for n in names),
+                        value=True, key="debriefs_note_hide_names")
+            if st.session_state["debriefs_note_hide_names"]:
+                st.caption("The group will read: " + ui.escape(sharing.with_initials(typed, names)))
+
         def post() -> None:
-            groups.add_note(db, user, debrief.id, debrief.current_step, st.session_state["debriefs_note_body"])
+            body = st.session_state["debriefs_note_body"]
+            if names and st.session_state.get("debriefs_note_hide_names", True):
+                body = sharing.with_initials(body, names)
+            groups.add_note(db, user, debrief.id, debrief.current_step, body)
             check.forget("debriefs_note")
 
         # Only the writer sees this check; posting does not wait for it.
