@@ -93,13 +93,8 @@ def test_the_journal_edit_form_has_the_check_with_rewrite_and_dismiss(app_test, 
     assert saved.flag_count == max(remaining - 1, 0)
 
 
-def test_a_debrief_note_is_checked_privately_before_it_is_posted_and_can_be_posted_anyway(app_test, make_user, db):
-    admin, facilitator = make_user("admin"), make_user()
-    group = groups.create_group(db, admin, "Science PLC", facilitator_id=facilitator.id)
-    debrief = groups.start_debrief(db, facilitator, group.id, prompts.load_library().get("tuning"), "Unit", facilitator.id)
-    at = app_test(facilitator)
-    at.query_params["debrief"] = debrief.id
-    at.switch_page("views/debriefs.py").run()
+def test_a_debrief_note_is_checked_privately_before_it_is_posted_and_can_be_posted_anyway(db, open_debrief):
+    at, facilitator, debrief = open_debrief()
     at.text_area(key="debriefs_note_body").input(FLAGGED_STEP)
     at.button(key="debriefs_note_check_button").click().run()
     assert not at.exception, at.exception
@@ -126,13 +121,8 @@ def test_a_coach_comment_is_checked_before_it_is_posted(app_test, make_user, db)
     assert len(sharing.list_comments(db, coach, share.id)) == 1
 
 
-def test_a_debrief_note_offers_name_hiding_with_a_preview_and_posts_initials(app_test, make_user, db):
-    admin, facilitator = make_user("admin"), make_user()
-    group = groups.create_group(db, admin, "Science PLC", facilitator_id=facilitator.id)
-    debrief = groups.start_debrief(db, facilitator, group.id, prompts.load_library().get("tuning"), "Unit", facilitator.id)
-    at = app_test(facilitator)
-    at.query_params["debrief"] = debrief.id
-    at.switch_page("views/debriefs.py").run()
+def test_a_debrief_note_offers_name_hiding_with_a_preview_and_posts_initials(db, open_debrief):
+    at, facilitator, debrief = open_debrief()
     at.text_area(key="debriefs_note_body").input("Amara explained her strategy to the group.").run()
     assert at.checkbox(key="debriefs_note_hide_names").value
     assert "A. explained her strategy" in texts(at.caption).replace("\\", "")

@@ -4,7 +4,7 @@ and an open entry that lived outside the URL."""
 
 from datetime import date
 
-from reflection import accounts, groups, journal, prompts
+from reflection import accounts, groups, journal
 
 
 def texts(elements) -> str:
@@ -17,18 +17,8 @@ def click(at, key):
     return at
 
 
-def open_debrief(app_test, db, make_user):
-    admin, facilitator = make_user("admin"), make_user()
-    group = groups.create_group(db, admin, "Science PLC", facilitator_id=facilitator.id)
-    debrief = groups.start_debrief(db, facilitator, group.id, prompts.load_library().get("tuning"), "Unit", facilitator.id)
-    at = app_test(facilitator)
-    at.query_params["debrief"] = debrief.id
-    at.switch_page("views/debriefs.py").run()
-    return at, facilitator, debrief
-
-
-def test_closing_a_debrief_asks_first_and_can_be_called_off(app_test, db, make_user):
-    at, facilitator, debrief = open_debrief(app_test, db, make_user)
+def test_closing_a_debrief_asks_first_and_can_be_called_off(db, open_debrief):
+    at, facilitator, debrief = open_debrief()
     click(at, "debriefs_close")
     assert groups.get_debrief(db, facilitator, debrief.id).is_open
     assert "cannot be undone" in texts(at.warning)
@@ -39,8 +29,8 @@ def test_closing_a_debrief_asks_first_and_can_be_called_off(app_test, db, make_u
     assert not groups.get_debrief(db, facilitator, debrief.id).is_open
 
 
-def test_a_due_date_does_not_carry_over_to_the_next_action_item(app_test, db, make_user):
-    at, facilitator, debrief = open_debrief(app_test, db, make_user)
+def test_a_due_date_does_not_carry_over_to_the_next_action_item(db, open_debrief):
+    at, facilitator, debrief = open_debrief()
     at.text_input(key="debriefs_item_text").input("Pilot the rubric")
     at.date_input(key="debriefs_item_due").set_value(date(2026, 12, 18))
     click(at, "debriefs_item_add")
