@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from views import _common as ui
-from reflection import accounts, audit
+from reflection import accounts, audit, setup_code, single_sign_on
 from reflection import db as database
 from reflection.errors import ReflectionError
 
-st.set_page_config(page_title="Reflection", page_icon=":material/self_improvement:", layout="wide")
+# A shipped file: a material icon as page_icon makes every browser fetch the favicon from an outside font host.
+ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
+st.set_page_config(page_title="Reflection", page_icon=str(ICON), layout="wide")
 
 
 def first_run() -> None:
+    setup_code.issue()  # printed to the server log, if the launcher has not done so already
     st.title("Welcome to Reflection")
     st.write(
         "This is a new installation. Create the first account: it becomes the administrator, "
         "who creates accounts for teachers and coaches. An administrator cannot read anyone's private journal."
     )
+    st.write(
+        "To prove you installed it, give the one-time setup code the server printed to its log when it started "
+        "(the line says “one-time setup code”)."
+    )
     with st.form("first_run"):
+        code = st.text_input("Setup code", key="first_run_code", max_chars=40, placeholder="ABCD-EFGH-JKLM-NPQR")
         username = st.text_input("Username", key="first_run_username", max_chars=accounts.MAX_USERNAME_CHARS)
         display_name = st.text_input("Your name", key="first_run_display_name")
         password = st.text_input("Password", type="password", key="first_run_password", max_chars=accounts.MAX_PASSWORD_LENGTH)
@@ -29,7 +39,7 @@ def first_run() -> None:
             st.error("The two passwords differ. Please type them again.")
             return
         try:
-            user = accounts.create_first_admin(ui.db(), username, display_name, password)
+            user = accounts.create_first_admin(ui.db(), username, display_name, password, code)
         except ReflectionError as error:
             ui.show_error(error)
             return
@@ -37,11 +47,40 @@ def first_run() -> None:
         st.rerun()
 
 
+def school_providers() -> dict[str, str]:
+    """The single sign-on providers set up in .streamlit/secrets.toml (`[auth.NAME]`), by name: button label."""
+    try:
+        settings = st.secrets.get("auth", {})
+    except FileNotFoundError:  # no secrets file: local accounts only
+        return {}
+    return {name: values.get("label", name.title())
+            for name, values in settings.items() if hasattr(values, "get")}
+
+
+def link_school_identity() -> None:
+    """Back from the school's sign-in: open the account its verified email links to, in a session of our own
+    (revocable, unlike Streamlit's identity cookie, which the cookie route drops), or say why not."""
+    try:
+        user = single_sign_on.account_for_identity(
+            ui.db(), st.user.get("email"), single_sign_on.is_verified(st.user), st.user.get("name"))
+    except ReflectionError as error:
+        ui.end_school_identity(str(error))
+        st.rerun()
+    ui.sign_in(user)
+    st.rerun()
+
+
 def sign_in() -> None:
     st.title("Reflection")
     st.caption("A private place to reflect on teaching, and to check our own language for bias.")
     if reason := st.session_state.pop(ui.SIGNED_OUT_KEY, None):
         st.info(reason)
+    ui.show_arrival_notice()
+    for name, label in school_providers().items():
+        if st.button(f"Sign in with {label}", key=f"sign_in_sso_{name}", type="primary"):
+            st.login(name)
+    if school_providers():
+        st.caption("Or with a Reflection username and password:")
     # max_chars only shapes the box; authenticate() refuses and never stores over-long input itself.
     with st.form("sign_in"):
         username = st.text_input("Username", key="sign_in_username", max_chars=accounts.MAX_USERNAME_CHARS)
@@ -107,6 +146,7 @@ def pages_for(user: accounts.User | None) -> dict[str, list]:
         ],
         "Together": [
             st.Page("views/debriefs.py", title="PLC debriefs", icon=":material/groups:"),
+            st.Page("views/circles.py", title="Peer circles", icon=":material/diversity_3:"),
             st.Page("views/coaching.py", title="Shared & coaching", icon=":material/forum:"),
         ],
         "Settings": [st.Page("views/account.py", title="Account", icon=":material/person:")],
@@ -117,11 +157,14 @@ def pages_for(user: accounts.User | None) -> dict[str, list]:
 
 
 def main() -> None:
+    ui.follow_redirect()
     if accounts.needs_first_admin(ui.db()):
         st.navigation(pages_for(None), position="hidden")
         first_run()
         return
     user = ui.current_user()
+    if user is None and school_providers() and st.user.is_logged_in:
+        link_school_identity()
     if user is None:
         # The requested page is remembered in the URL and opens once the sign-in succeeds.
         st.navigation(pages_for(None), position="hidden")
@@ -137,6 +180,7 @@ def main() -> None:
             ui.sign_out()
             st.rerun()
     account_notices(user)
+    ui.show_arrival_notice()
     # One flat list: Streamlit draws section headers inside the navigation's <ul> as <div>s, which
     # screen readers announce as a broken list (axe-core "list", serious).
     st.navigation([page for section in pages_for(user).values() for page in section]).run()
@@ -147,3 +191,5 @@ try:
         main()
 except database.StorageError as error:
     st.error(str(error))
+except Exception as error:
+    ui.show_unexpected_error(error)

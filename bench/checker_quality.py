@@ -36,8 +36,11 @@ def named_sets(paths: list[Path]) -> dict[str, list[Item]]:
     if paths:
         return {str(path): load_examples(path) for path in paths}
     train.check_frozen_test_split()
+    test_batches = train.split_files("test")
+    each_test_batch = {f"  of which {path.stem}": load_examples(path) for path in test_batches if len(test_batches) > 1}
     return {
         f"frozen test split (sha256 {train.test_split_hash()[:12]})": train.load_split("test"),
+        **each_test_batch,
         "corpus development split (thresholds calibrated here)": train.load_split("dev"),
         "blind set": load_examples(BLINDSET_PATH),
         "fresh set": load_examples(FRESHSET_PATH),

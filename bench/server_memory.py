@@ -57,7 +57,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_dir = Path(tmp)
         connection = database.connect(tmp_dir / "reflection.db")
-        accounts.create_first_admin(connection, "admin", "Admin", PASSWORD)
+        accounts.create_user(connection, None, "admin", "Admin", PASSWORD, "admin")
         users = [accounts.create_user(connection, None, f"teacher{n}", f"Teacher {n}", PASSWORD) for n in range(args.sessions)]
         connection.close()
         server = start_server(tmp_dir)

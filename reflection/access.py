@@ -7,11 +7,17 @@ Objects are database rows (dicts). Actions:
     read, list, search, edit, delete, comment, share  — the matrix in DESIGN.md
     create   — add a child object (a note or action item to a debrief, a debrief to a group), or a
                new group (kind "groups", the collection: admins and current facilitators)
-    manage   — facilitator/admin work on a group (remove members, norms) or admin work on accounts
+    manage   — facilitator/admin work on a PLC group (remove members, norms) or admin work on accounts;
+               on one account: mark it new this year (admins, and facilitators of a PLC it is in)
     invite   — bring an account into a group or make it a facilitator (add it, make an invite code,
                promote): the group's facilitators only. An admin who could do this could add
                themselves and read the group's debriefs and shares.
-    run      — move a debrief through its steps and close it
+    run      — move a debrief (a circle's check-in) through its steps and close it
+    edit     — on a group: set its meeting rhythm; in a circle also propose and agree norms
+
+Peer circles are groups of kind "circle": every member is an equal and holds what a PLC gives its
+facilitators (start and run a check-in, invite, set the rhythm), but nobody removes anybody and norms
+change by agreement. An admin may create a circle and see that it exists, never what is said in it.
     complete — tick an action item done (allowed after the debrief closes)
     leave    — leave a group
 """
@@ -32,10 +38,13 @@ ACTIONS = (
     "read", "list", "search", "edit", "delete", "comment", "share", "create", "manage", "invite", "run", "complete",
     "leave",
 )
-KINDS = ("accounts", "groups", "entry", "share", "comment", "group", "debrief", "note", "action_item", "prompt_set")
+KINDS = (
+    "accounts", "groups", "circles", "account", "entry", "share", "comment", "group", "debrief", "note",
+    "action_item", "prompt_set", "question", "answer",
+)
 
 # Kinds that name a whole collection rather than one row, so their rules are asked with obj None.
-_COLLECTIONS = ("accounts", "groups")
+_COLLECTIONS = ("accounts", "groups", "circles")
 
 DENIED_MESSAGE = "That item is not available to you. It may have been removed or not shared with you."
 
@@ -63,6 +72,17 @@ def _is_facilitator(db: Database, user: User, group_id: int | None) -> bool:
     return group_role(db, user, group_id) == "facilitator"
 
 
+def is_circle(db: Database, group_id: int | None) -> bool:
+    row = db.execute("SELECT kind FROM groups WHERE id = ?", [group_id]).fetchone()
+    return row is not None and row[0] == "circle"
+
+
+def _leads(db: Database, user: User, group_id: int | None) -> bool:
+    """Who runs meetings and brings people in: a PLC's facilitators, and every member of a circle."""
+    role = group_role(db, user, group_id)
+    return role == "facilitator" or (role is not None and is_circle(db, group_id))
+
+
 def _accounts(db: Database, user: User, action: str, obj: None) -> bool:
     return action == "manage" and user.is_admin
 
@@ -74,6 +94,23 @@ def _groups(db: Database, user: User, action: str, obj: None) -> bool:
         return False
     return user.is_admin or db.execute(
         "SELECT 1 FROM group_members WHERE user_id = ? AND role = 'facilitator' LIMIT 1", [user.id]
+    ).fetchone() is not None
+
+
+def _circles(db: Database, user: User, action: str, obj: None) -> bool:
+    # Peers start their own circles; nobody is answerable for a circle but its members.
+    return action == "create"
+
+
+def _account(db: Database, user: User, action: str, account: dict) -> bool:
+    """Marking an account new this year: admins, and facilitators of a PLC group the account is in."""
+    if action != "manage":
+        return False
+    return user.is_admin or db.execute(
+        "SELECT 1 FROM group_members AS mine JOIN group_members AS theirs ON theirs.group_id = mine.group_id "
+        "JOIN groups ON groups.id = mine.group_id "
+        "WHERE mine.user_id = ? AND mine.role = 'facilitator' AND theirs.user_id = ? AND groups.kind = 'plc' LIMIT 1",
+        [user.id, account["id"]],
     ).fetchone() is not None
 
 
@@ -122,10 +159,10 @@ def _group(db: Database, user: User, action: str, group: dict) -> bool:
     role = group_role(db, user, group["id"])
     if action in ("read", "list"):
         return role is not None or user.is_admin
-    if action in ("create", "invite"):  # start a debrief, add a group prompt set; bring people in
-        return role == "facilitator"
-    if action == "manage":
-        return role == "facilitator" or user.is_admin
+    if action in ("create", "invite", "edit"):  # start a debrief, add a group prompt set; bring people in
+        return _leads(db, user, group["id"])
+    if action == "manage":  # circles have no one above their members, and their norms are agreed
+        return group["kind"] == "plc" and (role == "facilitator" or user.is_admin)
     if action == "delete":
         return user.is_admin
     if action in ("leave", "share"):  # share: share one of your own entries with the group
@@ -145,8 +182,10 @@ def _debrief(db: Database, user: User, action: str, debrief: dict) -> bool:
     if action == "create":  # add notes and action items
         return is_open and _is_member(db, user, group_id)
     if action in ("run", "edit"):
-        return is_open and _is_facilitator(db, user, group_id)
-    if action == "delete":
+        return is_open and _leads(db, user, group_id)
+    if action == "delete":  # in a circle, only the member who started the check-in
+        if is_circle(db, group_id):
+            return _is_member(db, user, group_id) and debrief["facilitator_id"] == user.id
         return _is_facilitator(db, user, group_id)
     return False
 
@@ -182,13 +221,33 @@ def _prompt_set(db: Database, user: User, action: str, prompt_set: dict) -> bool
     if action in ("read", "list"):
         return _is_member(db, user, prompt_set["group_id"])
     if action in ("edit", "delete"):
-        return _is_facilitator(db, user, prompt_set["group_id"])
+        return _leads(db, user, prompt_set["group_id"])
     return False
+
+
+def _question(db: Database, user: User, action: str, question: dict) -> bool:
+    """A circle's question: its members read and answer (comment) it; its author alone deletes it."""
+    if not _is_member(db, user, question["group_id"]):
+        return False
+    if action in ("read", "list", "search", "comment"):
+        return True
+    return action == "delete" and question["author_id"] == user.id
+
+
+def _answer(db: Database, user: User, action: str, answer: dict) -> bool:
+    row = db.execute("SELECT group_id FROM circle_questions WHERE id = ?", [answer["question_id"]]).fetchone()
+    if row is None or not _is_member(db, user, row[0]):
+        return False
+    if action in ("read", "list", "search"):
+        return True
+    return action == "delete" and answer["author_id"] == user.id
 
 
 _RULES: dict[str, Callable[[Database, "User", str, object], bool]] = {
     "accounts": _accounts,
     "groups": _groups,
+    "circles": _circles,
+    "account": _account,
     "entry": _entry,
     "share": _share,
     "comment": _comment,
@@ -197,6 +256,8 @@ _RULES: dict[str, Callable[[Database, "User", str, object], bool]] = {
     "note": _debrief_child(("author_id",)),
     "action_item": _debrief_child(("created_by", "owner_id")),
     "prompt_set": _prompt_set,
+    "question": _question,
+    "answer": _answer,
 }
 
 
@@ -250,6 +311,7 @@ def member_groups_where(user: User, alias: str = "groups") -> tuple[str, list]:
     return f"{alias}.id IN (SELECT group_id FROM group_members WHERE user_id = ?)", [user.id]
 
 
-def member_debriefs_where(user: User, alias: str = "debriefs") -> tuple[str, list]:
-    """Debriefs of the user's groups; unlike groups, admins get no view of the conversation."""
+def member_conversations_where(user: User, alias: str = "debriefs") -> tuple[str, list]:
+    """Rows of the user's groups that hold what members say (debriefs, circle questions); unlike groups,
+    admins get no view of the conversation."""
     return f"{alias}.group_id IN (SELECT group_id FROM group_members WHERE user_id = ?)", [user.id]

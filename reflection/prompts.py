@@ -11,6 +11,7 @@ Schema::
     description = "..."        # optional: one or two sentences
     source = "Gibbs, G. (1988). ..."   # optional: where the framework comes from (built-ins always cite one)
     when_to_use = "..."        # optional: the situation the set fits best
+    outcome = "norms"          # optional, protocols only: the last step saves the group's norms
 
     [[steps]]                  # at least one
     title = "Description"      # required, one line: the heading kept in the saved entry
@@ -40,8 +41,10 @@ KINDS = ("reflection", "protocol")
 ORIGINS = ("built-in", "personal", "group")
 # Who speaks during a protocol step; the debrief runner shows this next to the timer.
 ROLES = ("facilitator", "presenter", "group", "everyone")
+# What a protocol's last step produces besides notes; the runner offers to save it.
+OUTCOMES = ("norms",)
 
-_SET_KEYS = ("kind", "name", "description", "source", "when_to_use", "steps")
+_SET_KEYS = ("kind", "name", "description", "source", "when_to_use", "steps", "outcome")
 _STEP_KEYS = ("title", "prompt", "hint", "minutes", "role")
 _SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 
@@ -69,6 +72,7 @@ class PromptSet:
     when_to_use: str
     steps: tuple[PromptStep, ...]
     origin: str
+    outcome: str = ""
 
 
 @dataclasses.dataclass
@@ -126,6 +130,9 @@ def parse_prompt_set(slug: str, data: Mapping, *, where: str, origin: str) -> Pr
     if kind not in KINDS:
         raise at.error(f"{kind!r} must be one of {', '.join(KINDS)}", "kind")
     name = _string(data, "name", at, required=True)
+    outcome = _string(data, "outcome", at) or ""
+    if outcome and (kind != "protocol" or outcome not in OUTCOMES):
+        raise at.error(f"{outcome!r} must be one of {', '.join(OUTCOMES)}, on a protocol", "outcome")
 
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
@@ -143,6 +150,7 @@ def parse_prompt_set(slug: str, data: Mapping, *, where: str, origin: str) -> Pr
         when_to_use=_string(data, "when_to_use", at) or "",
         steps=steps,
         origin=origin,
+        outcome=outcome,
     )
 
 

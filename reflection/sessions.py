@@ -10,8 +10,14 @@ session_version and deletes its sessions, so every open tab of that account is s
 rerun.
 
 A plain hash rather than argon2: the token carries 256 random bits, so nothing can be guessed from its
-hash, and the check runs on every rerun. Today the token lives in `st.session_state`, which dies with the
-tab; a later cookie will outlive the tab, which is why expiry is decided here and not left to the browser.
+hash, and the check runs on every rerun.
+
+The browser keeps the token in an HttpOnly cookie, so a reload and a new tab stay signed in and no page
+script can read it. A Streamlit script cannot set a cookie, so signing in hands the token over: the script
+asks for a one-time code (`hand_over`) and sends the browser to the launcher's route (serve.py), which
+swaps the code for the token (`take_over`) and sets the cookie. Codes live in this process's memory for
+HANDOFF_SECONDS and work once; the token never appears in a URL, a log or the database. Expiry is decided
+here, never left to the cookie.
 """
 
 from __future__ import annotations
@@ -36,9 +42,13 @@ MAX_SESSION_AGE = timedelta(days=7)
 TOUCH_INTERVAL = timedelta(minutes=1)
 
 ENDED_MESSAGE = (
-    "You were signed out because your account changed (a new password, a reset by an administrator, "
-    "or the account was deactivated or deleted). Please sign in again."
+    "You were signed out: you signed out in another tab or device, or your account changed (a new password, "
+    "a reset by an administrator, or the account was deactivated or deleted). Please sign in again."
 )
+
+COOKIE_NAME = "reflection_session"
+# Long enough for one redirect on a slow phone connection; the code is useless after one use anyway.
+HANDOFF_SECONDS = 60
 
 
 # Sessions opened while the database cannot be written (a read-only file, a full disk) are held in this
@@ -46,6 +56,10 @@ ENDED_MESSAGE = (
 # journal needs no write, and a change to the account ends them too. They end with the process.
 _unstored: dict[str, dict] = {}
 _unstored_lock = threading.Lock()
+
+# One-time codes that carry a new session's token from the script to the cookie route: hash -> (token, expiry).
+_handoffs: dict[str, tuple[str, datetime]] = {}
+_handoffs_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -182,3 +196,24 @@ def end_all(db: Database, user_id: int) -> None:
     """Sign the account out everywhere. Call inside the transaction that changes the account."""
     db.execute("UPDATE users SET session_version = session_version + 1 WHERE id = ?", [user_id])
     db.execute("DELETE FROM sessions WHERE user_id = ?", [user_id])
+
+
+def hand_over(token: str, *, now: datetime | None = None) -> str:
+    """A one-time code the cookie route swaps for `token` within HANDOFF_SECONDS."""
+    now = now or _now()
+    code = secrets.token_urlsafe(TOKEN_BYTES)
+    with _handoffs_lock:
+        for stale in [key for key, (_, expiry) in _handoffs.items() if expiry <= now]:
+            del _handoffs[stale]
+        _handoffs[_hash(code)] = (token, now + timedelta(seconds=HANDOFF_SECONDS))
+    return code
+
+
+def take_over(code: str | None, *, now: datetime | None = None) -> str | None:
+    """The token behind a one-time code, or None for an unknown, used or expired code."""
+    now = now or _now()
+    with _handoffs_lock:
+        held = _handoffs.pop(_hash(code or ""), None)
+    if held is None or held[1] <= now:
+        return None
+    return held[0]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from . import access, accounts, journal, language
+from . import access, accounts, check_pool, journal, language
 from .accounts import User, list_coaches
 from .db import one_row, utc_now, writing
 from .errors import InvalidInput
@@ -159,7 +159,7 @@ def share_entry(
     analysis = None
     if include_flags:
         # Analysed again because names changed the text, and offsets must point into the copy.
-        found = language.analyse(body, journal.allowed_phrases(db, user))
+        found = check_pool.analyse(body, journal.allowed_phrases(db, user))
         analysis = json.dumps(found.to_dict())
     with writing(db):
         duplicate = db.execute(

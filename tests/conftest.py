@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reflection import accounts, db as database, sessions
+from reflection import accounts, circles, db as database, groups, sessions
 from views._common import SESSION_KEY
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +44,15 @@ def make_user(db):
         return accounts.create_user(db, None, name, name.title(), PASSWORD, role)
 
     return make
+
+
+@pytest.fixture
+def circle(db, make_user):
+    """A peer circle "Tuesday circle" started by one teacher, who added a second: (group, first, peer)."""
+    first, peer = make_user(), make_user()
+    group = circles.create_circle(db, first, "Tuesday circle")
+    groups.add_member(db, first, group.id, peer.username)
+    return group, first, peer
 
 
 @pytest.fixture

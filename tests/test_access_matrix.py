@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import Callable
 
 import pytest
 
-from reflection import access, accounts, audit, db as database, groups, journal, prompts, sessions, sharing
+from reflection import (
+    access, accounts, audit, circles, db as database, groups, journal, newcomers, prompts, rhythm, sessions, sharing,
+)
 from reflection.errors import AccessDenied, InvalidInput, SessionEnded
 
 ROLES = ("author", "other_teacher", "coach_with", "coach_other", "member", "non_member", "facilitator", "admin")
@@ -97,13 +99,13 @@ action_item      share     .      .             .          .           .      . 
 """
 
 
-def _parse(table: str) -> list[tuple[str, str, str, bool]]:
+def _parse(table: str, roles: tuple[str, ...] = ROLES) -> list[tuple[str, str, str, bool]]:
     header, *rows = [line.split() for line in table.strip().splitlines()]
-    assert tuple(header[2:]) == ROLES
+    assert tuple(header[2:]) == roles
     return [
         (obj, action, role, mark == "Y")
         for obj, action, *marks in rows
-        for role, mark in zip(ROLES, marks, strict=True)
+        for role, mark in zip(roles, marks, strict=True)
     ]
 
 
@@ -129,14 +131,27 @@ class World:
     action_item: int
 
 
+def _accounts_for(db, names: tuple[str, ...], roles: dict[str, str]) -> dict[str, accounts.User]:
+    """One account per matrix column, a teacher unless `roles` says otherwise."""
+    return {
+        name: accounts.create_user(db, None, name.replace("_", "-"), name, "matrix password", roles.get(name, "teacher"))
+        for name in names
+    }
+
+
+def _rolled_back(db, check: Callable[[], bool]) -> bool:
+    """Run one cell in a transaction that is undone, so an allowed delete does not change the next cell."""
+    db.conn.execute("BEGIN")
+    try:
+        return check()
+    finally:
+        db.conn.execute("ROLLBACK")
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> World:
     db = database.connect(tmp_path_factory.mktemp("matrix") / "matrix.db")
-    roles = {"coach_with": "coach", "coach_other": "coach", "admin": "admin"}
-    users = {
-        name: accounts.create_user(db, None, name.replace("_", "-"), name, "matrix password", roles.get(name, "teacher"))
-        for name in ROLES
-    }
+    users = _accounts_for(db, ROLES, {"coach_with": "coach", "coach_other": "coach", "admin": "admin"})
     u = users
     group = groups.create_group(db, u["admin"], "Maths PLC", facilitator_id=u["facilitator"].id)
     groups.create_group(db, u["admin"], "History PLC", facilitator_id=u["non_member"].id)
@@ -327,12 +342,7 @@ def test_every_object_and_action_has_a_row_for_every_role():
     "obj, action, role, expected", CELLS, ids=[f"{o}-{a}-{r}" for o, a, r, _ in CELLS]
 )
 def test_access_matrix(world, obj, action, role, expected):
-    conn = world.db.conn
-    conn.execute("BEGIN")
-    try:
-        assert _actions(world, obj, role)[action]() is expected
-    finally:
-        conn.execute("ROLLBACK")
+    assert _rolled_back(world.db, lambda: _actions(world, obj, role)[action]()) is expected
 
 
 # What an outsider reaches for: (the existing object's id, the domain call that must refuse it).
@@ -453,3 +463,168 @@ def test_a_coach_deleting_their_account_leaves_the_teachers_copy_and_replies(db,
     assert kept.is_withdrawn and kept.recipient_name == sharing.FORMER_COACH  # no thread left to reply to
     # The coach's own comment goes with their account; the teacher's reply stays theirs.
     assert [c.body for c in sharing.list_comments(db, teacher, share.id)] == [reply.body]
+
+
+# --- peer circles -------------------------------------------------------------------------------------
+
+CIRCLE_ROLES = ("author", "peer", "coach_member", "coach", "facilitator", "other_teacher", "admin")
+
+# "author" started the circle's check-in and wrote its note, the question and the answer; "peer" and
+# "coach_member" (a coach invited like anyone else) are the other members; "coach" and "facilitator"
+# (of a PLC the author is in) are outside the circle; "admin" created the circle for the author. On a
+# circle, edit means proposing norms, comment means posting a question, share means sharing an entry
+# into it, invite means adding other_teacher, manage means removing a member and rhythm means setting
+# the meeting rhythm. On a check-in, edit means moving it to another step and comment adding a note.
+# On a question, comment means answering it. Nothing in a circle can be edited after posting.
+CIRCLE_EXPECTED = """
+object        action    author peer coach_member coach facilitator other_teacher admin
+circle        read      Y      Y    Y            .     .           .             Y
+circle        list      Y      Y    Y            .     .           .             Y
+circle        search    .      .    .            .     .           .             .
+circle        edit      Y      Y    Y            .     .           .             .
+circle        delete    .      .    .            .     .           .             Y
+circle        comment   Y      Y    Y            .     .           .             .
+circle        share     Y      Y    Y            .     .           .             .
+circle        invite    Y      Y    Y            .     .           .             .
+circle        manage    .      .    .            .     .           .             .
+circle        rhythm    Y      Y    Y            .     .           .             .
+checkin       read      Y      Y    Y            .     .           .             .
+checkin       list      Y      Y    Y            .     .           .             .
+checkin       search    Y      Y    Y            .     .           .             .
+checkin       edit      Y      Y    Y            .     .           .             .
+checkin       delete    Y      .    .            .     .           .             .
+checkin       comment   Y      Y    Y            .     .           .             .
+checkin       share     .      .    .            .     .           .             .
+checkin_note  read      Y      Y    Y            .     .           .             .
+checkin_note  list      Y      Y    Y            .     .           .             .
+checkin_note  search    Y      Y    Y            .     .           .             .
+checkin_note  edit      Y      .    .            .     .           .             .
+checkin_note  delete    Y      .    .            .     .           .             .
+checkin_note  comment   .      .    .            .     .           .             .
+checkin_note  share     .      .    .            .     .           .             .
+question      read      Y      Y    Y            .     .           .             .
+question      list      Y      Y    Y            .     .           .             .
+question      search    Y      Y    Y            .     .           .             .
+question      edit      .      .    .            .     .           .             .
+question      delete    Y      .    .            .     .           .             .
+question      comment   Y      Y    Y            .     .           .             .
+question      share     .      .    .            .     .           .             .
+answer        read      Y      Y    Y            .     .           .             .
+answer        list      Y      Y    Y            .     .           .             .
+answer        search    Y      Y    Y            .     .           .             .
+answer        edit      .      .    .            .     .           .             .
+answer        delete    Y      .    .            .     .           .             .
+answer        comment   .      .    .            .     .           .             .
+answer        share     .      .    .            .     .           .             .
+newcomer      manage    .      .    .            .     Y           .             Y
+"""
+
+CIRCLE_CELLS = _parse(CIRCLE_EXPECTED, CIRCLE_ROLES)
+
+
+@dataclass
+class CircleWorld:
+    db: object
+    users: dict[str, accounts.User]
+    own_entries: dict[str, int]
+    group: int  # the circle; these three names let check-ins and their notes share the PLC's actions
+    debrief: int  # the check-in
+    note: int
+    question: int
+    answer: int
+
+
+@pytest.fixture(scope="module")
+def circle_world(tmp_path_factory) -> CircleWorld:
+    db = database.connect(tmp_path_factory.mktemp("circle-matrix") / "matrix.db")
+    users = _accounts_for(db, CIRCLE_ROLES, {"coach_member": "coach", "coach": "coach", "admin": "admin"})
+    u = users
+    plc = groups.create_group(db, u["admin"], "Maths PLC", facilitator_id=u["facilitator"].id)
+    groups.add_member(db, u["facilitator"], plc.id, u["author"].username)
+    circle = circles.create_circle(db, u["admin"], "Tuesday circle", first_member_id=u["author"].id)
+    for name in ("peer", "coach_member"):
+        groups.add_member(db, u["author"], circle.id, u[name].username)
+    checkin = circles.start_checkin(db, u["author"], circle.id, prompts.load_library().get("circle_checkin"))
+    note = groups.add_note(db, u["author"], checkin.id, 0, f"A {SHARED_WORD} win this week.")
+    question = circles.post_question(db, u["author"], circle.id, "Where do I find the cover rota?")
+    answer = circles.answer_question(db, u["author"], question.id, "Answering my own: the staff room board.")
+    own_entries = {
+        name: journal.create_entry(db, user, journal.EntryDraft(body=f"My own notes, {name}.")).id
+        for name, user in users.items()
+    }
+    return CircleWorld(db, users, own_entries, circle.id, checkin.id, note.id, question.id, answer.id)
+
+
+def _circle_actions(w: CircleWorld, user, role: str) -> dict[str, Callable[[], bool]]:
+    db, circle_id = w.db, w.group
+    return {
+        "read": lambda: _succeeds(lambda: groups.get_group(db, user, circle_id)),
+        "list": lambda: circle_id in [g.id for g in groups.list_groups(db, user, kind="circle")],
+        "search": lambda: _rule(w, user, "search", "group", "groups", circle_id),
+        "edit": lambda: _succeeds(lambda: circles.propose_norms(db, user, circle_id, "We listen first.")),
+        "delete": lambda: _succeeds(lambda: groups.delete_group(db, user, circle_id)),
+        "comment": lambda: _succeeds(lambda: circles.post_question(db, user, circle_id, "A question?")),
+        "share": lambda: _succeeds(lambda: sharing.share_entry(db, user, w.own_entries[role], group_id=circle_id)),
+        "invite": lambda: _succeeds(lambda: groups.add_member(db, user, circle_id, w.users["other_teacher"].username)),
+        "manage": lambda: _succeeds(lambda: groups.remove_member(db, user, circle_id, w.users["peer"].id)),
+        "rhythm": lambda: _succeeds(
+            lambda: rhythm.set_rhythm(db, user, circle_id, "weekly", date(2030, 1, 1), time(15, 30), "UTC")
+        ),
+    }
+
+
+def _question_actions(w: CircleWorld, user) -> dict[str, Callable[[], bool]]:
+    db, question_id = w.db, w.question
+    listed = lambda: question_id in [q.id for q in circles.list_questions(db, user, w.group)]  # noqa: E731
+    return {
+        "read": lambda: _succeeds(lambda: circles.get_question(db, user, question_id)),
+        "list": listed,
+        "search": lambda: _rule(w, user, "search", "question", "circle_questions", question_id),
+        "edit": lambda: _rule(w, user, "edit", "question", "circle_questions", question_id),
+        "delete": lambda: _succeeds(lambda: circles.delete_question(db, user, question_id)),
+        "comment": lambda: _succeeds(lambda: circles.answer_question(db, user, question_id, "An answer.")),
+        "share": lambda: _rule(w, user, "share", "question", "circle_questions", question_id),
+    }
+
+
+def _answer_actions(w: CircleWorld, user) -> dict[str, Callable[[], bool]]:
+    db, answer_id = w.db, w.answer
+
+    def listed() -> bool:
+        return answer_id in [a.id for q in circles.list_questions(db, user, w.group) for a in q.answers]
+
+    return {
+        "read": listed,
+        "list": listed,
+        "search": lambda: _rule(w, user, "search", "answer", "circle_answers", answer_id),
+        "edit": lambda: _rule(w, user, "edit", "answer", "circle_answers", answer_id),
+        "delete": lambda: _succeeds(lambda: circles.delete_answer(db, user, answer_id)),
+        "comment": lambda: _rule(w, user, "comment", "answer", "circle_answers", answer_id),
+        "share": lambda: _rule(w, user, "share", "answer", "circle_answers", answer_id),
+    }
+
+
+def _circle_world_actions(w: CircleWorld, obj: str, role: str) -> dict[str, Callable[[], bool]]:
+    user = w.users[role]
+    return {
+        "circle": lambda: _circle_actions(w, user, role),
+        "checkin": lambda: _debrief_actions(w, user),
+        "checkin_note": lambda: _note_actions(w, user),
+        "question": lambda: _question_actions(w, user),
+        "answer": lambda: _answer_actions(w, user),
+        "newcomer": lambda: {"manage": lambda: _succeeds(
+            lambda: newcomers.mark_newcomer(w.db, user, w.users["author"].id))},
+    }[obj]()
+
+
+@pytest.mark.parametrize(
+    "obj, action, role, expected", CIRCLE_CELLS, ids=[f"{o}-{a}-{r}" for o, a, r, _ in CIRCLE_CELLS]
+)
+def test_circle_access_matrix(circle_world, obj, action, role, expected):
+    assert _rolled_back(circle_world.db, lambda: _circle_world_actions(circle_world, obj, role)[action]()) is expected
+
+
+def test_every_circle_object_has_every_action_for_every_role():
+    rows = {(obj, action) for obj, action, _, _ in CIRCLE_CELLS}
+    for obj in {obj for obj, _ in rows} - {"newcomer"}:
+        assert {"read", "list", "search", "edit", "delete", "comment", "share"} <= {a for o, a in rows if o == obj}

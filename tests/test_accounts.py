@@ -1,15 +1,32 @@
 import pytest
 
-from reflection import accounts
+from reflection import accounts, setup_code
 from reflection.errors import AccessDenied, InvalidInput, SignInFailed, SignInThrottled
 
 
-def test_first_account_becomes_admin_and_only_once(db, password):
+def test_first_account_becomes_admin_only_with_the_setup_code_and_only_once(db, password):
     assert accounts.needs_first_admin(db)
-    admin = accounts.create_first_admin(db, "principal", "Dr. Okafor", password)
+    code = setup_code.issue()
+    for wrong in ("", "AAAA-AAAA-AAAA-AAAA", code[:-1], code + "A"):
+        with pytest.raises(InvalidInput, match="setup code is not right"):
+            accounts.create_first_admin(db, "intruder", "X", password, wrong)
+    assert accounts.needs_first_admin(db)
+    # Typed as printed (with dashes) or in lower case, the code works.
+    admin = accounts.create_first_admin(db, "principal", "Dr. Okafor", password, setup_code.display(code).lower())
     assert admin.role == "admin" and not accounts.needs_first_admin(db)
-    with pytest.raises(InvalidInput, match="already has accounts"):
-        accounts.create_first_admin(db, "intruder", "X", password)
+    with pytest.raises(InvalidInput, match="setup code is not right"):
+        accounts.create_first_admin(db, "intruder", "X", password, code)  # used once, forgotten
+
+
+def test_the_setup_code_is_printed_to_the_server_log_once_and_has_80_random_bits(capsys):
+    setup_code.forget()
+    code = setup_code.issue()
+    assert setup_code.issue() == code
+    logged = capsys.readouterr().err
+    assert logged.count("setup code") == 1 and setup_code.display(code) in logged
+    assert len(code) == 16 and set(code) <= set(setup_code.ALPHABET) and len(setup_code.ALPHABET) >= 32
+    setup_code.forget()
+    assert setup_code.issue() != code
 
 
 def test_passwords_are_stored_as_argon2id_hashes(db, make_user, password):
@@ -216,7 +233,7 @@ def test_the_username_is_refused_as_a_password(db, make_user, password):
     with pytest.raises(InvalidInput, match="cannot be the username"):
         accounts.create_user(db, None, "ms.rivera", "Ms Rivera", "MS.Rivera")
     with pytest.raises(InvalidInput, match="cannot be the username"):
-        accounts.create_first_admin(db, "principal.okafor", "Dr. Okafor", "principal.okafor")
+        accounts.create_first_admin(db, "principal.okafor", "Dr. Okafor", "principal.okafor", setup_code.issue())
     teacher = make_user(username="jlee.science")
     with pytest.raises(InvalidInput, match="cannot be the username"):
         accounts.change_password(db, teacher, password, "jlee.science")

@@ -113,9 +113,44 @@ def test_upgrading_keeps_accounts_and_everything_pointing_at_them_ids_are_never_
     assert database.integrity_ok(upgraded)
 
 
+def test_upgrading_makes_every_existing_group_a_plc_with_no_rhythm_and_nobody_new(tmp_path):
+    path = tmp_path / "before-circles.db"
+    old = _database_at_version(path, 8)
+    old.execute("INSERT INTO users (username, display_name, password_hash, role, created_at) "
+                "VALUES ('rivera', 'Rivera', 'x', 'teacher', 't')")
+    old.execute("INSERT INTO groups (name, created_by, created_at) VALUES ('Maths', 1, 't')")
+    old.execute("INSERT INTO group_members (group_id, user_id, role, joined_at) VALUES (1, 1, 'facilitator', 't')")
+    old.close()
+
+    upgraded = database.connect(path)
+    assert database.schema_version(upgraded) == len(database.MIGRATIONS)
+    assert upgraded.execute("SELECT name, kind, welcomes_newcomers FROM groups").fetchall() == [("Maths", "plc", 0)]
+    assert upgraded.execute("SELECT newcomer_until FROM users").fetchall() == [(None,)]
+    assert upgraded.execute("SELECT count(*) FROM group_rhythms").fetchone()[0] == 0
+    with pytest.raises(sqlite3.IntegrityError):
+        upgraded.execute("UPDATE groups SET kind = 'club'")
+    assert database.integrity_ok(upgraded)
+
+
+def test_a_database_from_before_single_sign_on_gains_emails_and_settings(tmp_path):
+    path = tmp_path / "before-sso.db"
+    old = sqlite3.connect(path)
+    old.execute("PRAGMA foreign_keys = OFF")
+    for statements in database.MIGRATIONS[:8]:
+        for statement in statements:
+            old.execute(statement)
+    old.execute("PRAGMA user_version = 8")
+    old.execute("INSERT INTO users (username, display_name, password_hash, role, created_at) VALUES ('a','A','x','teacher','t')")
+    old.commit()
+    old.close()
+    connection = database.connect(path)
+    assert connection.execute("SELECT username, email FROM users").fetchall() == [("a", None)]
+    assert "settings" in connection.table_names()
+
+
 def test_entries_saved_before_dismissals_were_stored_open_with_none(tmp_path):
     path = tmp_path / "before-dismissals.db"
-    old = _database_at_version(path, 8)
+    old = _database_at_version(path, 10)  # the release before migration 11
     old.execute("INSERT INTO users (id, username, display_name, password_hash, role, created_at) "
                 "VALUES (1, 'rivera', 'Rivera', 'x', 'teacher', 't')")
     old.execute("INSERT INTO entries (author_id, owner_token, body, taught_on, created_at, updated_at) "

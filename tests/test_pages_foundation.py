@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from reflection import accounts, config, journal
+from reflection import accounts, config, journal, setup_code
 
 
 def button(at, label):
@@ -13,12 +13,18 @@ def texts(elements) -> str:
     return "\n".join(str(element.value) for element in elements)
 
 
-def test_first_run_creates_the_admin_and_signs_in(app_test, db):
+def test_first_run_creates_the_admin_with_the_setup_code_and_signs_in(app_test, db):
     at = app_test()
     at.run()
     assert "Welcome to Reflection" in texts(at.title)
     at.text_input(key="first_run_username").input("principal")
     at.text_input(key="first_run_display_name").input("Dr. Okafor")
+    at.text_input(key="first_run_password").input("a long password")
+    at.text_input(key="first_run_confirm").input("a long password")
+    button(at, "Create admin account").click().run()
+    assert "setup code is not right" in texts(at.error)
+    assert accounts.needs_first_admin(db)
+    at.text_input(key="first_run_code").input(setup_code.display(setup_code.issue()))
     at.text_input(key="first_run_password").input("a long password")
     at.text_input(key="first_run_confirm").input("a long password")
     button(at, "Create admin account").click().run()
@@ -101,6 +107,17 @@ def test_draft_survives_sign_out_and_sign_in(app_test, make_user):
     fresh.run()
     assert fresh.text_area(key="write_body").value == "Half-finished thought about seating"
     assert "draft is back" in texts(fresh.success)
+
+
+def test_a_draft_with_nothing_typed_does_not_claim_to_be_back(app_test, make_user):
+    user = make_user()
+    at = app_test(user)
+    at.run()
+    at.selectbox(key="write_mood").select(4).run()  # stores a draft, but no words
+    fresh = app_test(user)
+    fresh.run()
+    assert fresh.text_area(key="write_body").value == ""
+    assert "draft is back" not in texts(fresh.success)
 
 
 def open_journal(app_test, user):

@@ -12,11 +12,13 @@ hold it as typed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, time
 
 import pytest
 
-from reflection import accounts, drafts, groups, journal, prompt_store, prompts, sharing
+from reflection import (
+    accounts, circles, drafts, groups, journal, newcomers, prompt_store, prompts, rhythm, sharing,
+)
 
 HOST = "https://evil.example"
 # Each payload fits the limit of the fields it goes into.
@@ -97,9 +99,24 @@ def hostile(db, make_user):
     groups.add_note(db, coach, closed.id, 0, LONG)
     groups.close_debrief(db, facilitator, closed.id)
     drafts.save_draft(db, teacher, {"title": LONG, "body": LONG, "tags": TAG, "class_period": SHORT})
+    circle = circles.create_circle(db, teacher, f"{SHORT} circle")
+    groups.add_member(db, teacher, circle.id, coach.username)
+    circles.set_welcomes_newcomers(db, teacher, circle.id, True)
+    newcomers.mark_newcomer(db, admin, facilitator.id)  # offered the circle, by name, on the Write page
+    newcomers.mark_newcomer(db, admin, coach.id)  # "new this year" beside a hostile name
+    circles.propose_norms(db, teacher, circle.id, LONG)
+    question = circles.post_question(db, teacher, circle.id, f"These kids are lazy. {LONG}")
+    circles.answer_question(db, coach, question.id, LONG)
+    checkin = circles.start_checkin(db, teacher, circle.id, prompts.load_library().get("norms_setting"))
+    groups.add_note(db, coach, checkin.id, 0, LONG)
+    groups.go_to_step(db, teacher, checkin.id, len(checkin.steps) - 1)  # the norms box, filled with the norms
+    # A circle that never met, its rhythm long under way: the quiet note names it.
+    quiet = circles.create_circle(db, coach, f"{SHORT} quiet")
+    rhythm.set_rhythm(db, coach, quiet.id, "weekly", date(2025, 1, 7), time(15, 30), "UTC")
     return {
         "admin": admin, "teacher": teacher, "coach": coach, "facilitator": facilitator, "entry": entry,
         "coach_share": coach_share, "debrief": debrief, "closed": closed, "own_set": own_set, "group_set": group_set,
+        "checkin": checkin,
     }
 
 
@@ -124,7 +141,7 @@ def journeys(world) -> list[tuple[str, str, tuple]]:
     entry, share, debrief, closed = world["entry"], world["coach_share"], world["debrief"], world["closed"]
     own_slug, group_slug = world["own_set"].prompt_set.slug, world["group_set"].prompt_set.slug
     pages = ["views/write.py", "views/journal.py", "views/prompts.py", "views/insights.py", "views/debriefs.py",
-             "views/coaching.py", "views/account.py"]
+             "views/coaching.py", "views/account.py", "views/circles.py"]
     found = [(person, page, ()) for person in ("teacher", "coach", "facilitator", "admin") for page in pages]
     return found + [
         ("admin", "views/admin.py", ()),
@@ -150,6 +167,10 @@ def journeys(world) -> list[tuple[str, str, tuple]]:
                                        "write_save")),
         ("facilitator", "views/debriefs.py", (f"debriefs_promote_{world['teacher'].id}",)),
         ("facilitator", "views/debriefs.py", (f"debriefs_remove_{world['coach'].id}",)),
+        ("teacher", "views/circles.py", (f"circles_open_{world['checkin'].id}",)),
+        ("coach", "views/circles.py", (f"circles_open_{world['checkin'].id}",)),
+        ("coach", "views/circles.py", (("circles_question", f"My low kids {LONG}"), "circles_question_post")),
+        ("coach", "views/circles.py", (("circles_group", world["checkin"].group_id),)),
     ]
 
 

@@ -35,8 +35,10 @@ REFLECTION_SLUGS = {
     "interest_interview",
     "bridging_media",
     "quick_reflection",
+    "first_weeks",
 }
-PROTOCOL_SLUGS = {"tuning", "consultancy", "atlas", "what_so_what_now_what", "four_as"}
+PROTOCOL_SLUGS = {"tuning", "consultancy", "atlas", "what_so_what_now_what", "four_as", "circle_checkin",
+                  "norms_setting"}
 
 GOOD_SET = """
 kind = "reflection"
@@ -94,6 +96,14 @@ def test_every_protocol_step_has_minutes_and_a_role(shipped):
         for step in protocol.steps:
             assert isinstance(step.minutes, int) and step.minutes > 0, (protocol.slug, step.title)
             assert step.role in ROLES, (protocol.slug, step.title)
+
+
+def test_only_a_protocol_may_end_with_an_outcome_and_the_norms_protocol_does(shipped):
+    assert shipped.get("norms_setting").outcome == "norms"
+    assert {s.slug for s in shipped.sets.values() if s.outcome} == {"norms_setting"}
+    assert error_for(GOOD_SET.replace('name = "Tiny set"', 'name = "Tiny set"\noutcome = "norms"')) == (
+        "personal set 'mine': outcome: 'norms' must be one of norms, on a protocol"
+    )
 
 
 def test_library_is_ordered_by_name_and_get_explains_unknown_slugs(shipped):

@@ -108,3 +108,25 @@ def test_the_readme_documents_the_idle_timeout_and_its_default():
     readme = (PROJECT_ROOT / "README.md").read_text()
     row = re.search(r"^\| `REFLECTION_SESSION_IDLE_MINUTES` \| `(\d+)` \|", readme, re.MULTILINE)
     assert row and int(row.group(1)) == config.DEFAULT_SESSION_IDLE_MINUTES
+
+
+def test_a_handoff_code_gives_its_token_once_and_only_within_its_minute(make_user, db):
+    token = sessions.start(db, make_user().id)
+    code = sessions.hand_over(token)
+    assert token not in code
+    assert sessions.take_over(code) == token
+    assert sessions.take_over(code) is None  # used
+    late = sessions.hand_over(token)
+    assert sessions.take_over(late, now=sessions._now() + timedelta(seconds=sessions.HANDOFF_SECONDS + 1)) is None
+    assert sessions.take_over("made-up") is None and sessions.take_over(None) is None
+
+
+def test_sign_out_everywhere_ends_every_session_of_the_account_only(db, make_user):
+    user, colleague = make_user(), make_user()
+    tokens = [sessions.start(db, user.id) for _ in range(3)]
+    colleagues = sessions.start(db, colleague.id)
+    accounts.sign_out_everywhere(db, user)
+    for token in tokens:
+        with pytest.raises(SessionEnded):
+            sessions.resume(db, token)
+    assert sessions.resume(db, colleagues).user_id == colleague.id

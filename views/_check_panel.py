@@ -16,7 +16,7 @@ import streamlit as st
 
 from views import _common as ui
 from views import _entry_form as entry_form
-from reflection import journal, language
+from reflection import check_pool, journal, language
 from reflection.errors import ReflectionError
 
 
@@ -67,7 +67,7 @@ def run_check(prefix: str, parts: list[Part], texts: Texts, whole: Whole = singl
     typed = [texts.read(part.key) for part in parts]
     text, shifts = whole(typed)
     try:
-        analysis = language.analyse(text, journal.allowed_phrases(ui.db(), ui.current_user()))
+        analysis = check_pool.analyse(text, journal.allowed_phrases(ui.db(), ui.current_user()))
     except ReflectionError as error:  # too long to check: say so, keep the text
         st.session_state[f"{prefix}_check_error"] = str(error)
         return

@@ -8,7 +8,9 @@ from datetime import date
 import streamlit as st
 
 from views import _common as ui
+from views import _draft_keeper as draft_keeper
 from reflection import config, journal, language
+from reflection.accounts import User
 
 MOODS = {None: "Not set", 1: "1 · drained", 2: "2 · low", 3: "3 · okay", 4: "4 · good", 5: "5 · energised"}
 FIELDS = ("title", "class_period", "taught_on", "mood", "tags", "body")
@@ -39,7 +41,10 @@ def load_into_state(prefix: str, entry: journal.Entry) -> None:
         st.session_state[key(prefix, field)] = value
 
 
-def render_fields(prefix: str, *, with_body: bool = True, on_change=None) -> None:
+def render_fields(prefix: str, user: User, *, with_body: bool = True, on_change=None,
+                  storage_name: str | None = None) -> None:
+    """The entry's fields; the body is kept in the browser as it is typed (views/_draft_keeper.py), under
+    `storage_name` when one key serves several entries."""
     ensure_defaults(prefix)
     title_col, period_col, date_col, mood_col = st.columns([3, 2, 2, 2])
     title_col.text_input("Title (optional)", key=key(prefix, "title"), max_chars=journal.MAX_TITLE_CHARS, on_change=on_change)
@@ -51,13 +56,15 @@ def render_fields(prefix: str, *, with_body: bool = True, on_change=None) -> Non
     mood_col.selectbox("Mood", list(MOODS)[1:], format_func=MOODS.get, key=key(prefix, "mood"), on_change=on_change,
                        placeholder=MOODS[None])
     if with_body:
-        render_body(prefix, on_change=on_change)
+        render_body(prefix, user, on_change=on_change, storage_name=storage_name)
     st.text_input("Tags (comma separated)", key=key(prefix, "tags"), placeholder="e.g. group work, belonging", on_change=on_change)
 
 
-def render_body(prefix: str, *, label: str = "Your reflection", on_change=None) -> None:
+def render_body(prefix: str, user: User, *, label: str = "Your reflection", on_change=None,
+                storage_name: str | None = None) -> None:
     # No max_chars: an over-long text stays in the box and saving explains the limit instead.
     st.text_area(label, key=key(prefix, "body"), height=260, on_change=on_change)
+    draft_keeper.keep_typing(user, key(prefix, "body"), storage_name=storage_name, on_restore=on_change)
     typed = st.session_state.get(key(prefix, "body"), "")
     length = len(journal.stored_body(typed))
     if length > config.MAX_ENTRY_CHARS:

@@ -4,7 +4,7 @@ your data, and delete your account."""
 import streamlit as st
 
 from views import _common as ui
-from reflection import account_deletion, accounts, audit, config, export, journal
+from reflection import account_deletion, accounts, audit, config, export, journal, sessions
 from reflection import db as database
 from reflection.errors import ReflectionError
 
@@ -31,14 +31,26 @@ if submitted:
         except ReflectionError as error:
             ui.show_error(error)
         else:
-            ui.sign_in(user)  # the change ended every session of the account; this tab carries on in a new one
-            st.success("Password changed. Any other tab or device signed in to your account was signed out.")
+            # The change ended every session of the account; this tab carries on in a new one.
+            ui.sign_in(user, notice="password_changed")
+            st.rerun()
 
 history = audit.history(db, user)
 if history:
     with st.expander("Password history"):
         for event in history:
             st.markdown(ui.escape(event.message))
+
+st.subheader("Signed-in devices")
+st.caption(
+    "Signing in lasts on this browser until you sign out, or after "
+    f"{sessions.describe(sessions.idle_timeout())} without activity. Left signed in on a shared laptop or a "
+    "lost phone? End every session of your account here, this one included."
+)
+if st.button("Sign out of all devices", key="account_sign_out_everywhere"):
+    accounts.sign_out_everywhere(db, user)
+    ui.sign_out()
+    st.rerun()
 
 st.subheader("Phrases you allowed")
 st.caption("The language check skips these phrases in your writing. Remove one to have it checked again.")
@@ -111,9 +123,8 @@ if st.button("Delete my account for good", key="account_delete", type="primary")
     except ReflectionError as error:
         ui.show_error(error)
     else:
-        ui.sign_out()
+        ui.sign_out(notice="account_deleted" if report.complete else None)
         if report.complete:
-            st.session_state[ui.SIGNED_OUT_KEY] = "Your account and everything private in it were deleted."
             st.rerun()
         st.warning(report.message)  # shown once; the next click lands on the sign-in page
         st.stop()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from views import _common as ui
-from reflection import accounts, groups, journal, language
+from reflection import accounts, circles, groups, journal, language, newcomers, single_sign_on
 from reflection.errors import ReflectionError
 
 user = ui.require_user()
@@ -62,22 +62,64 @@ for account in accounts.list_users(db):
                 st.rerun()
             except ReflectionError as error:
                 ui.show_error(error)
+        is_new = newcomers.is_newcomer(db, account)
+        if active_col.button("Not new this year" if is_new else "Mark new this year", key=f"admin_newcomer_{account.id}",
+                             help="Newcomers are offered a peer circle to join and the first-weeks reflection."):
+            try:
+                newcomers.mark_newcomer(db, user, account.id, not is_new)
+                st.rerun()
+            except ReflectionError as error:
+                ui.show_error(error)
+        email_key = f"admin_email_{account.id}"
+        st.session_state.setdefault(email_key, single_sign_on.email_of(db, account.id))
+        email_col, save_col = st.columns([3, 1], vertical_alignment="bottom")
+        email_col.text_input("School email (for school sign-in; empty for none)", key=email_key, max_chars=254)
+        if save_col.button("Save email", key=f"admin_save_email_{account.id}"):
+            try:
+                single_sign_on.set_email(db, user, account.id, st.session_state[email_key])
+                st.success("Saved. Signing in with the school account that has this verified email opens this account.")
+            except ReflectionError as error:
+                ui.show_error(error)
+
+st.subheader("School sign-in")
+st.caption(
+    "When your school's sign-in (set up in .streamlit/secrets.toml, see the README) brings a verified email that "
+    "no account has: refuse it, or create a teacher account for emails in these domains."
+)
+current_policy = single_sign_on.policy(db)
+with st.form("admin_sso_policy"):
+    domains_text = st.text_area("Allowed email domains, one per line", value="\n".join(current_policy.domains),
+                                key="admin_sso_domains", placeholder="school.example")
+    create_teachers = st.checkbox("Create a teacher account on first school sign-in from these domains",
+                                  value=current_policy.create_teachers, key="admin_sso_create_teachers")
+    if st.form_submit_button("Save school sign-in settings"):
+        try:
+            single_sign_on.set_policy(db, user, domains_text, create_teachers)
+            st.success("Saved.")
+        except ReflectionError as error:
+            ui.show_error(error)
 
 st.subheader("Groups")
-st.caption("Create a PLC group and pick its first facilitator, who then invites members. "
-           "Admins do not see a group's debriefs unless they are a member.")
+st.caption("Create a PLC group and pick its first facilitator, who then invites members, or a peer circle and "
+           "its first member, who invites a few peers. Admins do not see a group's debriefs, check-ins or "
+           "questions unless they are a member.")
 active_accounts = {account.id: account for account in accounts.list_users(db) if account.active}
 with st.form("admin_create_group", clear_on_submit=True):
     group_name_col, facilitator_col = st.columns(2)
     group_name = group_name_col.text_input("Group name", key="admin_group_name", max_chars=groups.MAX_GROUP_NAME_CHARS)
+    group_kind = group_name_col.radio("Kind", ["plc", "circle"], horizontal=True, key="admin_group_kind",
+                                      format_func={"plc": "PLC group", "circle": "Peer circle"}.get)
     facilitator_id = facilitator_col.selectbox(
-        "Facilitator", list(active_accounts), key="admin_group_facilitator",
+        "Facilitator (a circle's first member)", list(active_accounts), key="admin_group_facilitator",
         format_func=lambda account_id: f"{active_accounts[account_id].display_name} ({active_accounts[account_id].username})",
     )
     group_created = st.form_submit_button("Create group")
 if group_created:
     try:
-        new_group = groups.create_group(db, user, group_name, facilitator_id=facilitator_id)
+        if group_kind == "circle":
+            new_group = circles.create_circle(db, user, group_name, first_member_id=facilitator_id)
+        else:
+            new_group = groups.create_group(db, user, group_name, facilitator_id=facilitator_id)
         st.success(f"Created the group “{ui.escape(new_group.name)}”.")
     except ReflectionError as error:
         ui.show_error(error)
@@ -85,7 +127,8 @@ if group_created:
 for group in groups.list_groups(db, user):
     members = groups.list_members(db, user, group.id)
     facilitators = ", ".join(ui.escape(m.display_name) for m in members if m.role == "facilitator") or "none"
-    with st.expander(f"{ui.escape(group.name)} · {len(members)} member{'s' if len(members) != 1 else ''} · facilitated by {facilitators}"):
+    led = "peer circle" if group.is_circle else f"facilitated by {facilitators}"
+    with st.expander(f"{ui.escape(group.name)} · {len(members)} member{'s' if len(members) != 1 else ''} · {led}"):
         if st.button("Delete group", key=f"admin_delete_group_{group.id}"):
             st.session_state["admin_confirm_group"] = group.id
         if st.session_state.get("admin_confirm_group") == group.id:

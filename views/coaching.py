@@ -8,6 +8,7 @@ import streamlit as st
 
 from views import _check_panel as check
 from views import _common as ui
+from views import _draft_keeper as draft_keeper
 from views import _entry_form as entry_form
 from reflection import groups, journal, sharing
 from reflection.errors import ReflectionError
@@ -41,6 +42,7 @@ def show_thread(share: sharing.Share, prefix: str) -> None:
     kind_key, body_key = f"{prefix}_comment_kind_{share.id}", f"{prefix}_comment_body_{share.id}"
     kind_col.selectbox("Kind", list(sharing.COMMENT_KINDS), format_func=sharing.COMMENT_KINDS.get, key=kind_key)
     body_col.text_area("Comment", key=body_key, height=100)
+    draft_keeper.keep_typing(user, body_key)
     check_prefix = f"{prefix}_comment_check_{share.id}"
 
     def post() -> None:
@@ -57,6 +59,7 @@ def own_comment_tools(comment: sharing.Comment, prefix: str) -> None:
     with st.popover("Edit"):
         st.session_state.setdefault(edit_key, comment.body)
         st.text_area("Your comment", key=edit_key)
+        draft_keeper.keep_typing(user, edit_key)
         st.button("Save", key=f"{prefix}_save_comment_{comment.id}",
                   on_click=act, args=(lambda: sharing.update_comment(db, user, comment.id, comment.kind,
                                                                      st.session_state[edit_key]),

@@ -6,6 +6,7 @@ import streamlit as st
 
 from views import _check_panel as check
 from views import _common as ui
+from views import _draft_keeper as draft_keeper
 from views import _entry_form as entry_form
 from reflection import journal
 from reflection.errors import EditConflict, ReflectionError
@@ -111,7 +112,7 @@ def show_conflict(saved: journal.Entry | None) -> None:
 
 def edit_entry(entry: journal.Entry | None) -> None:
     """The edit form; `entry` None when it was deleted in another tab while this one edited it."""
-    entry_form.render_fields(EDIT)
+    entry_form.render_fields(EDIT, user, storage_name=f"{EDIT}_body_{ui.opened('entry')}")
     if st.session_state.get("journal_edit_conflict"):
         show_conflict(entry)
         return
@@ -136,6 +137,7 @@ def edit_entry(entry: journal.Entry | None) -> None:
     if cancel_col.button("Cancel", key="journal_edit_cancel"):
         st.session_state["journal_mode"] = "view"
         check.forget(EDIT)
+        draft_keeper.emptied(entry_form.key(EDIT, "body"))  # what was cancelled stays cancelled
         st.rerun()
 
 

@@ -9,7 +9,9 @@ import streamlit as st
 
 from views import _check_panel as check
 from views import _common as ui
+from views import _draft_keeper as draft_keeper
 from views import _entry_form as entry_form
+from views import _together as together
 from reflection import drafts, journal, prompts
 from reflection.errors import ReflectionError
 
@@ -73,7 +75,10 @@ def restore_draft_once() -> None:
         st.session_state.setdefault("write_step", saved.get("step", 0))
     stored_answers().update(saved.get("answers", {}))
     check.set_dismissed(PREFIX, saved.get("dismissed", []))
-    st.session_state["write_notice"] = "Your unsaved draft is back where you left it."
+    # Only when something typed came back: a draft of an untouched form is no news.
+    typed = [saved.get(field) for field in ("title", "class_period", "tags", "body")] + list(saved.get("answers", {}).values())
+    if any(isinstance(text, str) and text.strip() for text in typed):
+        st.session_state["write_notice"] = "Your unsaved draft is back where you left it."
 
 
 def clear_form() -> None:
@@ -84,6 +89,7 @@ def clear_form() -> None:
             del st.session_state[name]
     st.session_state["write_step"] = 0
     check.forget(PREFIX)
+    draft_keeper.emptied(entry_form.key(PREFIX, "body"))
     drafts.clear_draft(db, user)
 
 
@@ -146,6 +152,7 @@ st.title("Write")
 notice = st.session_state.pop("write_notice", None)
 if notice:
     st.success(notice)
+together.landing(db, user)  # next meetings of the user's groups, a newcomer's offers
 
 choices = [FREE_WRITING] + [prompt_set.slug for prompt_set in library.reflection_sets()]
 st.session_state.setdefault("write_prompt_set", FREE_WRITING)
@@ -164,11 +171,11 @@ if chosen is None:
     if library.reflection_sets():
         day_set, day_step = prompts.prompt_of_the_day(library, date.today())
         st.info(f"**Prompt of the day** ({ui.escape(day_set.name)}): {ui.escape(day_step.prompt)}")
-    entry_form.render_fields(PREFIX, on_change=keep_draft)
+    entry_form.render_fields(PREFIX, user, on_change=keep_draft)
     check_parts, check_texts, check_whole = [check.Part(entry_form.key(PREFIX, "body"))], body_texts(), check.single
 else:
     st.caption(f"{ui.escape(chosen.description)}  \n*{ui.escape(chosen.source)}*")
-    entry_form.render_fields(PREFIX, with_body=False, on_change=keep_draft)
+    entry_form.render_fields(PREFIX, user, with_body=False, on_change=keep_draft)
     step_count = len(chosen.steps)
     step_index = min(st.session_state.get("write_step", 0), step_count - 1)
     step = chosen.steps[step_index]
@@ -179,6 +186,7 @@ else:
     text_key = answer_key(chosen.slug, step_index)
     st.session_state.setdefault(text_key, stored_answers().get(text_key, ""))
     st.text_area("Your answer", key=text_key, height=200, on_change=remember_answer, args=(text_key,))
+    draft_keeper.keep_typing(user, text_key, on_restore=lambda: remember_answer(text_key))
     back_col, next_col, _ = st.columns([1, 1, 4])
     if back_col.button("← Back", key="write_step_back", disabled=step_index == 0):
         st.session_state["write_step"] = step_index - 1

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import numpy
 import spacy
-from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
+from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER, SENT_START
 from spacy.lookups import Lookups
+from spacy.strings import hash_string
 from spacy.ml.models.tok2vec import MaxoutWindowEncoder, MultiHashEmbed, tok2vec_listener_v1
 from spacy.tokens import Doc, Span
 from thinc.api import Model, Ops, chain, concatenate, get_current_ops
@@ -57,14 +58,53 @@ def listener_with_words(width: int, upstream: str, word_width: int, rows: int, d
     return chain(joined, MaxoutWindowEncoder(width=width + word_width, window_size=1, maxout_pieces=3, depth=depth))
 
 
-@spacy.registry.misc("reflection.phrase_suggester.v1")
-def phrase_suggester(max_size: int) -> Callable[..., Ragged]:
-    """Candidate phrases for the span model: every run of 1 to ``max_size`` tokens inside one
-    sentence that neither starts nor ends with punctuation or whitespace (fewer candidates than
-    plain n-grams, so less scoring; a deficit phrase is words, not the punctuation around them)."""
+@dataclass(frozen=True)
+class PhraseShape:
+    """Which token runs the span model considers: 1 to ``max_size`` tokens inside one sentence,
+    neither starting nor ending on punctuation or whitespace, nor starting or ending on a word
+    that never begins or ends a minimal deficit phrase ("and ...", "... the"). Each candidate
+    costs a pass through the span model, so every one ruled out here is time saved."""
+
+    max_size: int
+    never_first: frozenset[str]
+    never_last: frozenset[str]
+
+    @classmethod
+    def from_config(cls, suggester: dict) -> PhraseShape:
+        return cls(suggester["max_size"], frozenset(suggester["never_first"]), frozenset(suggester["never_last"]))
+
+    def phrases(self, doc: Doc, allowed: numpy.ndarray | None = None) -> numpy.ndarray:
+        """(start, end) token offsets of the candidate phrases in ``doc``; only tokens where
+        ``allowed`` is true (when given) may be part of one."""
+        if len(doc) == 0:
+            return numpy.zeros((0, 2), dtype="i")
+        columns = doc.to_array([IS_PUNCT, IS_SPACE, SENT_START, LOWER])
+        usable = (columns[:, 0] == 0) & (columns[:, 1] == 0)
+        starts = usable & ~numpy.isin(columns[:, 3], _hashes(self.never_first))
+        ends = usable & ~numpy.isin(columns[:, 3], _hashes(self.never_last))
+        sentence = numpy.cumsum(columns[:, 2] == 1)
+        inside = numpy.ones(len(doc), bool) if allowed is None else allowed
+        found = []
+        for size in range(1, min(self.max_size, len(doc)) + 1):
+            begin = numpy.arange(len(doc) - size + 1)
+            last = begin + size - 1
+            keep = starts[begin] & ends[last] & (sentence[begin] == sentence[last]) & inside[begin]
+            found.append(numpy.stack([begin[keep], last[keep] + 1], axis=1))
+        return numpy.concatenate(found).astype("i")
+
+
+@lru_cache(maxsize=8)
+def _hashes(words: frozenset[str]) -> numpy.ndarray:
+    return numpy.array([hash_string(word) for word in words], dtype="uint64")
+
+
+@spacy.registry.misc("reflection.phrase_suggester.v2")
+def phrase_suggester(max_size: int, never_first: list[str], never_last: list[str]) -> Callable[..., Ragged]:
+    """The span model's suggester: the candidate phrases of ``PhraseShape``."""
+    shape = PhraseShape(max_size, frozenset(never_first), frozenset(never_last))
 
     def suggest(docs: Iterable[Doc], *, ops: Ops | None = None) -> Ragged:
-        return _as_ragged([_phrases(doc, max_size) for doc in docs], ops or get_current_ops())
+        return _as_ragged([shape.phrases(doc) for doc in docs], ops or get_current_ops())
 
     return suggest
 
@@ -74,24 +114,6 @@ def _as_ragged(phrases: list[numpy.ndarray], ops: Ops) -> Ragged:
     data = numpy.concatenate(phrases) if phrases else numpy.zeros((0, 2), dtype="i")
     lengths = numpy.array([len(found) for found in phrases], dtype="i")
     return Ragged(ops.asarray2i(data.astype("i")), ops.asarray1i(lengths))
-
-
-def _phrases(doc: Doc, max_size: int, allowed: numpy.ndarray | None = None) -> numpy.ndarray:
-    """(start, end) token offsets of the candidate phrases in ``doc``; only tokens where
-    ``allowed`` is true (when given) may be part of one."""
-    if len(doc) == 0:
-        return numpy.zeros((0, 2), dtype="i")
-    columns = doc.to_array([IS_PUNCT, IS_SPACE, SENT_START])
-    usable = (columns[:, 0] == 0) & (columns[:, 1] == 0)  # no phrase starts or ends on these
-    sentence = numpy.cumsum(columns[:, 2] == 1)
-    inside = numpy.ones(len(doc), bool) if allowed is None else allowed
-    found = []
-    for size in range(1, min(max_size, len(doc)) + 1):
-        begin = numpy.arange(len(doc) - size + 1)
-        last = begin + size - 1
-        keep = usable[begin] & usable[last] & (sentence[begin] == sentence[last]) & inside[begin]
-        found.append(numpy.stack([begin[keep], last[keep] + 1], axis=1))
-    return numpy.concatenate(found).astype("i")
 
 
 @dataclass(frozen=True)
@@ -122,7 +144,7 @@ class LearnedModel:
         self.sentences = self.nlp.get_pipe("textcat_multilabel")
         self.spans = self.nlp.get_pipe("spancat")
         self.labels = list(self.sentences.labels)
-        self.max_size = self.nlp.config["components"]["spancat"]["suggester"]["max_size"]
+        self.shape = PhraseShape.from_config(self.nlp.config["components"]["spancat"]["suggester"])
         # For each span label, its column among the sentence classifier's scores.
         self._sentence_column = numpy.array([self.labels.index(label) for label in self.spans.labels])
 
@@ -148,18 +170,20 @@ class LearnedModel:
             searched.append(suspicious[token_rows] if len(doc) else numpy.zeros(0, bool))
             first_row += len(doc_sentences)
         results: list[list[Candidate]] = [[] for _ in docs]
-        found = [_phrases(doc, self.max_size, allowed) for doc, allowed in zip(docs, searched)]
-        if not any(len(bounds) for bounds in found):
+        found = [self.shape.phrases(doc, allowed) for doc, allowed in zip(docs, searched)]
+        # Only docs with a suspicious sentence go through the span model's encoder.
+        numbers = [number for number, bounds in enumerate(found) if len(bounds)]
+        if not numbers:
             return results
         ops = self.spans.model.ops
-        span_scores = ops.to_numpy(self.spans.model.predict((docs, _as_ragged(found, ops))))
+        searched_docs = ([docs[n] for n in numbers], _as_ragged([found[n] for n in numbers], ops))
+        span_scores = ops.to_numpy(self.spans.model.predict(searched_docs))
         span_scores = span_scores[:, : len(self.spans.labels)]  # without "no deficit"
         offset = 0
-        for number, (doc, bounds) in enumerate(zip(docs, found)):
+        for number in numbers:
+            doc, bounds = docs[number], found[number]
             scores = span_scores[offset : offset + len(bounds)]
             offset += len(bounds)
-            if not len(bounds):
-                continue
             best = scores.argmax(axis=1)
             best_scores = scores.max(axis=1)
             in_sentence = sentence_scores[rows[number][bounds[:, 0]], self._sentence_column[best]]

@@ -1,4 +1,5 @@
-"""Driving the real app: `streamlit run app.py` on a free port, and a Chromium tab on it.
+"""Driving the real app: `streamlit run serve.py` (the launcher with the session-cookie routes) on a free
+port, and a Chromium tab on it.
 
 Used by the browser tests' fixtures (conftest.py) and by bench/server_memory.py. Playwright never
 downloads a browser here: it launches Debian's /usr/bin/chromium with the flags below.
@@ -51,11 +52,12 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """`streamlit run app.py` on its own database, from the repository root, with this Python."""
+    """`streamlit run serve.py` on its own database, from the repository root, with this Python."""
 
-    def __init__(self, db_path: Path, log_path: Path):
+    def __init__(self, db_path: Path, log_path: Path, secrets_path: Path | None = None):
         self.db_path = Path(db_path)
         self.log_path = Path(log_path)
+        self.secrets_path = secrets_path  # a secrets.toml of the test's own (school sign-in settings)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -64,13 +66,13 @@ class StreamlitServer:
     def start(self) -> StreamlitServer:
         env = {**os.environ, "REFLECTION_DB": str(self.db_path)}
         command = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "streamlit", "run", "serve.py",
             "--server.headless", "true",
             "--server.port", str(self.port),
             "--server.address", "127.0.0.1",
             "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",
-        ]
+        ] + (["--secrets.files", str(self.secrets_path)] if self.secrets_path else [])
         self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + SERVER_START_SECONDS
@@ -212,5 +214,22 @@ class StreamlitPage:
 
     def sign_in_to_write(self, username: str) -> None:
         self.open()
-        self.sign_in(username)
+        self.signing_in(lambda: self.sign_in(username))
         self.expect_heading("Write")
+
+    def signing_in(self, action) -> None:
+        """Do `action`, which signs in, and wait for the browser's trip through the cookie route and back."""
+        with self.page.expect_navigation():
+            action()
+        self.wait_idle()
+
+    def sign_out(self) -> None:
+        """Sign out from the sidebar and wait for the browser's trip through the route that clears the cookie."""
+        with self.page.expect_navigation():
+            self.sidebar.get_by_role("button", name="Sign out").click()
+        self.textbox("Username").wait_for()
+        self.wait_idle()
+
+    def reload(self) -> None:
+        self.page.reload()
+        self.wait_idle()

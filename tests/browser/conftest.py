@@ -60,7 +60,7 @@ def app_server(browser, tmp_path_factory):
     """One server for the journeys that share a database; an admin exists, so it opens on sign-in."""
     tmp_dir = tmp_path_factory.mktemp("browser-app")
     connection = database.connect(tmp_dir / "reflection.db")
-    accounts.create_first_admin(connection, "site-admin", "Site Admin", PASSWORD)
+    accounts.create_user(connection, None, "site-admin", "Site Admin", PASSWORD, "admin")
     connection.close()
     server = start_server(tmp_dir)
     yield server
@@ -103,11 +103,12 @@ def artifact_name(nodeid: str) -> str:
 
 @pytest.fixture
 def new_tab(browser, request):
-    """Open a tab in a context of its own (its own Streamlit session); all are closed at the end."""
+    """Open a tab in a context of its own (its own Streamlit session, options passed to Playwright's
+    `new_context`); all are closed at the end."""
     contexts = []
 
-    def open_tab():
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    def open_tab(**context_options):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, **context_options)
         context.set_default_timeout(UI_TIMEOUT_MS)
         context.add_init_script(COUNT_RERUNS_SCRIPT)
         contexts.append(context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy
 import pytest
 
 from reflection.language import analyse, analyse_many
@@ -67,3 +68,17 @@ def test_rules_alone_and_model_alone_are_both_available():
     assert rules_only.flags and all(f.origin == "rule" for f in rules_only.flags)
     model_only = next(analyse_many([text], use_rules=False))
     assert all(f.origin == "model" for f in model_only.flags)
+
+
+def test_candidate_phrases_stay_inside_a_sentence_and_skip_edge_words(nlp):
+    shape = load_learned().shape
+    doc = nlp("Honestly, my low kids and the others can't read. She tried!")
+    phrases = {doc[start:end].text for start, end in shape.phrases(doc)}
+    assert {"my low kids", "low kids", "the others can't read", "She tried"} <= phrases
+    for text in phrases:
+        words = text.split()
+        assert len(nlp.make_doc(text)) <= shape.max_size
+        assert words[0].lower() not in shape.never_first and words[-1].lower() not in shape.never_last
+        assert not text.endswith((",", ".", "!")) and "read. She" not in text
+    allowed = numpy.array([token.i >= 12 for token in doc])  # the second sentence only
+    assert {doc[start:end].text for start, end in shape.phrases(doc, allowed)} == {"She", "tried", "She tried"}
