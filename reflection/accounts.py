@@ -29,6 +29,7 @@ from .errors import AccessDenied, InvalidInput, SignInFailed, SignInThrottled
 ROLES = ("teacher", "coach", "admin")
 FORMER_MEMBER = "former member"  # shown where a deleted account's group notes and comments remain
 MIN_PASSWORD_LENGTH = 8
+DEACTIVATED_MESSAGE = "This account is deactivated. Ask your administrator to reactivate it."
 MAX_PASSWORD_LENGTH = 1024
 MAX_USERNAME_CHARS = 40
 USERNAME_PATTERN = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._-]{{1,{MAX_USERNAME_CHARS - 1}}}$")
@@ -297,11 +298,14 @@ def authenticate(db: Database, username: str, password: str, address: str | None
     if len(password) <= MAX_PASSWORD_LENGTH:
         try:
             _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
-            verified = row is not None and bool(row["active"])
+            verified = row is not None
         except (VerificationError, InvalidHashError):
             pass
     if not verified:
         raise SignInFailed("Wrong username or password.")
+    if not row["active"]:
+        # Said only after the right password, so it tells nothing to someone guessing usernames.
+        raise SignInFailed(DEACTIVATED_MESSAGE)
     try:
         with writing(db):
             _clear_attempt(db, account_name, bucket)

@@ -395,6 +395,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE UNIQUE INDEX users_email ON users(email) WHERE email IS NOT NULL",
         "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ),
+    # 11: flags a writer dismissed belong to the entry: (category, words) pairs as JSON, so a dismissal
+    # survives every later check and the stored analysis leaves it out.
+    ("ALTER TABLE entries ADD COLUMN dismissed TEXT NOT NULL DEFAULT '[]'",),
 )
 
 class StorageError(ReflectionError):

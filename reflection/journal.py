@@ -32,6 +32,8 @@ MAX_MESSAGE_CHARS = 10_000  # debrief notes and comments
 # person's (or group's) text, so both their length and their number are capped.
 MAX_ALLOWED_PHRASE_CHARS = 200
 MAX_ALLOWED_PHRASES = 1_000
+# A dismissal names one flagged phrase of one entry; an entry has a few flags, so a few hundred is generous.
+MAX_DISMISSALS = 500
 
 EDIT_CONFLICT_MESSAGE = (
     "This entry was changed in another tab or window after you started editing, so your changes were not "
@@ -63,6 +65,9 @@ class EntryDraft:
     taught_on: date | None = None
     prompt_set: str | None = None
     prompt_answers: list[dict] | None = None
+    # Flags the writer dismissed for this entry, as (category, flagged words): offsets move with every
+    # edit, the words do not, so a dismissal survives edits elsewhere in the text.
+    dismissed: Sequence[tuple[str, str]] = ()
 
 
 @dataclass
@@ -83,6 +88,7 @@ class Entry:
     word_count: int
     flag_count: int
     revision: int  # raised by every saved edit, so a save from a tab that loaded an older one is refused
+    dismissed: list[tuple[str, str]]
 
     @property
     def display_title(self) -> str:
@@ -185,7 +191,29 @@ def clean_draft(draft: EntryDraft) -> EntryDraft:
         taught_on=draft.taught_on or date.today(),
         prompt_set=draft.prompt_set or None,
         prompt_answers=draft.prompt_answers or None,
+        dismissed=clean_dismissals(draft.dismissed),
     )
+
+
+def clean_dismissals(dismissed: Iterable[Sequence[str]]) -> list[tuple[str, str]]:
+    """Dismissals as stored: (category, words) pairs of known categories, each once, at most MAX_DISMISSALS."""
+    cleaned = {}
+    for pair in dismissed:
+        if len(pair) != 2 or pair[0] not in language.CATEGORIES or not isinstance(pair[1], str):
+            continue
+        words = " ".join(clean_text(pair[1]).split())
+        if words and len(words) <= MAX_ALLOWED_PHRASE_CHARS:
+            cleaned[(pair[0], words.casefold())] = (pair[0], words)
+    return list(cleaned.values())[:MAX_DISMISSALS]
+
+
+def without_dismissed(analysis: language.Analysis, dismissed: Iterable[Sequence[str]]) -> language.Analysis:
+    """The analysis less the flags the writer dismissed for this text (same category, same words)."""
+    hidden = {(category, " ".join(words.split()).casefold()) for category, words in dismissed}
+    if not hidden:
+        return analysis
+    flags = [flag for flag in analysis.flags if (flag.category, " ".join(flag.text.split()).casefold()) not in hidden]
+    return replace(analysis, flags=flags)
 
 
 def allowed_phrases(db: Database, user: User) -> list[str]:
@@ -240,7 +268,9 @@ def disallow_phrase(db: Database, user: User, phrase: str) -> None:
     db.execute("DELETE FROM allowed_phrases WHERE user_id = ? AND phrase = ?", [user.id, phrase])
 
 
-def _analysis_columns(analysis: language.Analysis) -> dict:
+def _analysis_columns(analysis: language.Analysis, dismissed: Iterable[Sequence[str]]) -> dict:
+    """The stored analysis respects the entry's dismissals: lists, counts and insights leave them out."""
+    analysis = without_dismissed(analysis, dismissed)
     return {
         "analysis": json.dumps(analysis.to_dict()),
         "word_count": analysis.word_count,
@@ -267,6 +297,7 @@ def _draft_columns(draft: EntryDraft) -> dict:
         "taught_on": draft.taught_on.isoformat(),
         "prompt_set": draft.prompt_set,
         "prompt_answers": json.dumps(draft.prompt_answers) if draft.prompt_answers else None,
+        "dismissed": json.dumps(list(draft.dismissed)),
     }
 
 
@@ -284,7 +315,7 @@ def create_entry(
         "author_id": user.id,
         "owner_token": access.owner_token(user.id),
         **_draft_columns(draft),
-        **_analysis_columns(analysis),
+        **_analysis_columns(analysis, draft.dismissed),
         "created_at": now,
         "updated_at": now,
     }
@@ -324,6 +355,7 @@ def _entry_from_row(row: dict, tags: list[str]) -> Entry:
         word_count=row["word_count"],
         flag_count=row["flag_count"],
         revision=row["revision"],
+        dismissed=[tuple(pair) for pair in json.loads(row["dismissed"])],
     )
 
 
@@ -359,7 +391,7 @@ def update_entry(db: Database, user: User, entry_id: int, draft: EntryDraft, *, 
             raise EditConflict(EDIT_CONFLICT_MESSAGE)
         db["entries"].update(
             entry_id,
-            {**_draft_columns(draft), **_analysis_columns(analysis), "updated_at": utc_now(), "revision": current[0] + 1},
+            {**_draft_columns(draft), **_analysis_columns(analysis, draft.dismissed), "updated_at": utc_now(), "revision": current[0] + 1},
         )
         _write_tags(db, entry_id, draft.tags)
     return get_entry(db, user, entry_id)
@@ -497,7 +529,7 @@ def reanalyse_stale_entries(db: Database, progress: Callable[[int, int], None] |
     done = 0
     while True:
         rows = db.execute(
-            "SELECT id, author_id, body FROM entries WHERE rules_version IS NULL OR rules_version != ? "
+            "SELECT id, author_id, body, dismissed FROM entries WHERE rules_version IS NULL OR rules_version != ? "
             "ORDER BY author_id LIMIT ?",
             [language.RULES_VERSION, batch_size],
         ).fetchall()
@@ -508,7 +540,8 @@ def reanalyse_stale_entries(db: Database, progress: Callable[[int, int], None] |
             author_rows = list(author_rows)
             phrases = allowed_phrases(db, User(author_id, "", "", "teacher"))
             analyses = language.analyse_many((row[2] for row in author_rows), allowed_phrases=phrases)
-            updates.extend((row[0], row[2], _analysis_columns(analysis)) for row, analysis in zip(author_rows, analyses))
+            updates.extend((row[0], row[2], _analysis_columns(analysis, json.loads(row[3])))
+                           for row, analysis in zip(author_rows, analyses))
         with writing(db):
             done += sum(_store_analysis_of(db, entry_id, body, columns) for entry_id, body, columns in updates)
         if progress:

@@ -269,7 +269,24 @@ def compose_entry_text(prompt_set: PromptSet, answers: Sequence[str]) -> str:
     Steps left blank are left out rather than saved as "(no answer)": a journal entry should
     read as what the teacher wrote, and the bias check should only ever see their own words.
     """
-    return "\n\n".join(f"## {step.title}\n\n{answer}" for step, answer in _answered_steps(prompt_set, answers))
+    return composed_entry(prompt_set, answers)[0]
+
+
+def composed_entry(prompt_set: PromptSet, answers: Sequence[str]) -> tuple[str, list[int | None]]:
+    """The entry text, and for each answer the shift that maps its characters into that text
+    (``text[shift + i] == answer[i]``), None for a step left out. The language check uses the shifts
+    to check the whole entry as saving will, and to show each flag under its own step."""
+    _answered_steps(prompt_set, answers)  # refuses more answers than steps
+    pieces, shifts, length = [], [], 0
+    for step, answer in zip(prompt_set.steps, answers):
+        if not answer.strip():
+            shifts.append(None)
+            continue
+        heading = ("\n\n" if pieces else "") + f"## {step.title}\n\n"
+        shifts.append(length + len(heading) - (len(answer) - len(answer.lstrip())))
+        pieces.append(heading + answer.strip())
+        length += len(pieces[-1])
+    return "".join(pieces), shifts
 
 
 def answers_as_records(prompt_set: PromptSet, answers: Sequence[str]) -> list[dict[str, str]]:

@@ -86,8 +86,17 @@ class Comment:
 def names_in_entry(db: Database, user: User, entry_id: int) -> list[str]:
     """Person names in an entry's title and body, in order of appearance, for the owner about to share it."""
     row = journal.authorised_entry_row(db, user, entry_id, "share")
-    found = language.person_names(f"{row['title']}\n\n{row['body']}")
-    return list(dict.fromkeys(span.text for span in found))
+    return names_in_text(f"{row['title']}\n\n{row['body']}")
+
+
+def names_in_text(text: str) -> list[str]:
+    """Person names in a text about to be posted (an entry, a debrief note), each once, in order."""
+    return list(dict.fromkeys(span.text for span in language.person_names(text)))
+
+
+def with_initials(text: str, names: list[str]) -> str:
+    """The text with each of `names` as its initials, as a debrief note is posted when names are hidden."""
+    return shared_copy("", text, {name: replacement_for(name, "initials") for name in names})[1]
 
 
 def replacement_for(name: str, choice: str, pseudonym: str = "") -> str:

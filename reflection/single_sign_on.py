@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from . import access
-from .accounts import MAX_USERNAME_CHARS, USERNAME_PATTERN, User, _user_from_row, find_user
+from .accounts import DEACTIVATED_MESSAGE, MAX_USERNAME_CHARS, USERNAME_PATTERN, User, _user_from_row, find_user
 from .db import one_row, utc_now, writing
 from .errors import InvalidInput, SignInFailed
 
@@ -26,7 +26,6 @@ DOMAIN_PATTERN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 MAX_DOMAINS = 50
 
 UNVERIFIED = "Your school sign-in did not confirm your email address, so it cannot open an account here."
-DEACTIVATED = "This account is deactivated. Please ask your administrator."
 NO_ACCOUNT = ("There is no Reflection account for your school email. Ask your administrator to add your email "
               "to your account, or to allow new accounts from your school's domain.")
 
@@ -103,7 +102,7 @@ def account_for_identity(db: Database, email: str | None, email_verified: bool |
     row = one_row(db, "SELECT * FROM users WHERE email = ?", [email])
     if row is not None:
         if not row["active"]:
-            raise SignInFailed(DEACTIVATED)
+            raise SignInFailed(DEACTIVATED_MESSAGE)
         return _user_from_row(row)
     chosen = policy(db)
     if not chosen.create_teachers or email.rsplit("@", 1)[1] not in chosen.domains:

@@ -75,3 +75,22 @@ def app_test(sign_in_state):
         return at if user is None else sign_in_state(at, user)
 
     return start
+
+
+@pytest.fixture
+def open_debrief(app_test, db, make_user):
+    """The PLC debriefs page of a facilitator, with a Tuning debrief of their group open (in the URL)."""
+
+    def open_page():
+        from reflection import groups, prompts
+
+        admin, facilitator = make_user("admin"), make_user()
+        group = groups.create_group(db, admin, "Science PLC", facilitator_id=facilitator.id)
+        debrief = groups.start_debrief(db, facilitator, group.id, prompts.load_library().get("tuning"), "Unit",
+                                       facilitator.id)
+        at = app_test(facilitator)
+        at.query_params["debrief"] = debrief.id
+        at.switch_page("views/debriefs.py").run()
+        return at, facilitator, debrief
+
+    return open_page

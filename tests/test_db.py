@@ -146,3 +146,17 @@ def test_a_database_from_before_single_sign_on_gains_emails_and_settings(tmp_pat
     connection = database.connect(path)
     assert connection.execute("SELECT username, email FROM users").fetchall() == [("a", None)]
     assert "settings" in connection.table_names()
+
+
+def test_entries_saved_before_dismissals_were_stored_open_with_none(tmp_path):
+    path = tmp_path / "before-dismissals.db"
+    old = _database_at_version(path, 10)  # the release before migration 11
+    old.execute("INSERT INTO users (id, username, display_name, password_hash, role, created_at) "
+                "VALUES (1, 'rivera', 'Rivera', 'x', 'teacher', 't')")
+    old.execute("INSERT INTO entries (author_id, owner_token, body, taught_on, created_at, updated_at) "
+                "VALUES (1, 'u1', 'Written before dismissals were kept.', '2025-01-01', 't', 't')")
+    old.close()
+    upgraded = database.connect(path)
+    assert database.schema_version(upgraded) == len(database.MIGRATIONS)
+    assert upgraded.execute("SELECT body, dismissed FROM entries").fetchall() == [
+        ("Written before dismissals were kept.", "[]")]

@@ -241,3 +241,16 @@ def test_an_edit_of_an_entry_deleted_while_it_was_being_checked_says_so(db, db_p
     finally:
         other_tab.close()
     assert journal.list_entries(db, user).total == 0
+
+
+def test_dismissals_belong_to_the_entry_and_re_analysis_respects_them(db, make_user):
+    user = make_user()
+    entry = write(db, user, "These kids are lazy about homework.",
+                  dismissed=[("blame_character", " lazy "), ("no_such_category", "kids"), ("label", "x" * 500)])
+    assert entry.dismissed == [("blame_character", "lazy")]  # cleaned; unknown categories and overlong words dropped
+    assert "lazy" not in {flag.text for flag in entry.analysis.flags}
+    db.execute("UPDATE entries SET rules_version = 'old'")
+    journal.reanalyse_stale_entries(db)
+    again = journal.get_entry(db, user, entry.id)
+    assert "lazy" not in {flag.text for flag in again.analysis.flags}
+    assert again.flag_count == len(again.analysis.flags)

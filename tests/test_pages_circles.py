@@ -45,13 +45,31 @@ def test_any_member_runs_a_check_in_from_start_to_close(app_test, db, circle):
     other = open_page(app_test, first, CIRCLES)
     [checkin] = groups.list_debriefs(db, first, group.id)
     click(other, f"circles_open_{checkin.id}")
+    assert other.query_params["checkin"] == str(checkin.id)  # the open check-in lives in the URL
     click(other, "circles_next")
     other.text_area(key="circles_note_body").input("Exit tickets told me who needed a second example.")
     click(other, "circles_add_note")
-    click(other, "circles_close")
+    click(other, "circles_close")  # closing asks first, as a PLC debrief's does
+    assert groups.get_debrief(db, peer, checkin.id).is_open and "cannot be undone" in str(other.warning[0].value)
+    click(other, "circles_close_confirm")
     assert "Check-in closed." in shown(other)
     [note] = groups.list_notes(db, peer, checkin.id)
     assert (note.step_index, note.author_id) == (1, first.id)
+
+
+def test_a_check_in_note_gets_the_writers_own_check_and_hides_names_like_a_debrief_note(app_test, db, circle):
+    group, first, peer = circle
+    checkin = circles.start_checkin(db, first, group.id, prompts.load_library().get("circle_checkin"))
+    at = app_test(peer)
+    at.query_params["checkin"] = checkin.id  # a copied link opens the check-in
+    at.switch_page(CIRCLES).run()
+    at.text_area(key="circles_note_body").input("Amara led the warm-up. " + FLAGGED).run()
+    click(at, "circles_note_check_button")
+    assert "to reconsider" in shown(at) and groups.list_notes(db, first, checkin.id) == []
+    assert at.checkbox(key="circles_note_hide_names").value
+    assert "The group will read: A. led the warm-up. My low kids never try." in shown(at).replace("\\", "")
+    click(at, "circles_add_note")
+    assert [note.body for note in groups.list_notes(db, first, checkin.id)] == ["A. led the warm-up. My low kids never try."]
 
 
 def test_a_flagged_question_waits_until_its_writer_edits_it_or_posts_it_as_it_is(app_test, db, circle):

@@ -59,6 +59,7 @@ def test_a_debrief_runs_from_protocol_to_export(app_test, db, plc):
     assert "Pilot the new rubric" in shown(at)
 
     click(at, "debriefs_close")
+    click(at, "debriefs_close_confirm")  # closing asks first
     assert "read-only" in shown(at)
     keys = {element.key for element in at.get("text_area")} | {element.key for element in at.get("button")}
     assert "debriefs_note_body" not in keys and "debriefs_next" not in keys and "debriefs_item_add" not in keys

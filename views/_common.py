@@ -36,7 +36,8 @@ ARRIVAL_NOTICES = {
                                      "signed out."),
     "school_unverified": (st.warning, single_sign_on.UNVERIFIED),
     "school_no_account": (st.warning, single_sign_on.NO_ACCOUNT),
-    "school_deactivated": (st.warning, single_sign_on.DEACTIVATED),
+    "school_deactivated": (st.warning, accounts.DEACTIVATED_MESSAGE),
+    "account_deleted": (st.info, "Your account and everything private in it were deleted."),
 }
 
 
@@ -105,9 +106,7 @@ def sign_in(user: User, notice: str | None = None) -> None:
 def end_school_identity(reason: str) -> None:
     """A school identity that opens no account: the cookie route drops Streamlit's identity cookie and the
     sign-in page says why (`reason` is one of the fixed texts of single_sign_on); the caller reruns."""
-    notice = next((key for key, (_, text) in ARRIVAL_NOTICES.items() if text == reason), None)
-    back_to = "/" + (f"?{urlencode({NOTICE_PARAMETER: notice})}" if notice else "")
-    _send_browser_to(f"{END_SESSION_PATH}?{urlencode({'next': back_to})}")
+    _leave_for_sign_in(next((key for key, (_, text) in ARRIVAL_NOTICES.items() if text == reason), None))
 
 
 def show_arrival_notice() -> None:
@@ -121,12 +120,21 @@ def show_arrival_notice() -> None:
         show(text)
 
 
-def sign_out() -> None:
+def sign_out(notice: str | None = None) -> None:
     """End this tab's session, forget everything of it except the database connection, and have the
-    browser drop the cookie; the caller reruns."""
+    browser drop the cookie; the caller reruns. `notice`, a key of ARRIVAL_NOTICES, is shown on the sign-in
+    page the browser lands on."""
     sessions.end(db(), st.session_state.get(SESSION_KEY))
     _forget_session()
-    _send_browser_to(END_SESSION_PATH)
+    if notice:
+        st.session_state[NOTICE_PARAMETER] = notice  # for the rerun before the reload, and for AppTest
+    _leave_for_sign_in(notice)
+
+
+def _leave_for_sign_in(notice: str | None) -> None:
+    """Send the browser through the route that clears the cookies to the sign-in page, with `notice`."""
+    back_to = "/" + (f"?{urlencode({NOTICE_PARAMETER: notice})}" if notice else "")
+    _send_browser_to(f"{END_SESSION_PATH}?{urlencode({'next': back_to})}")
 
 
 def _forget_session() -> None:
@@ -171,6 +179,20 @@ def escape(text: str) -> str:
     # quote=False: an entity such as &#x27; would have its "#" escaped below and show literally.
     escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text or "", quote=False))
     return escaped.replace("\n", "  \n")
+
+
+def opened(name: str) -> int | None:
+    """The id of the item open on a page, kept in the URL (`?entry=12`): the browser's Back closes it, and
+    a copied link opens it again (access is still checked by the page's domain call)."""
+    value = st.query_params.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def set_opened(name: str, item_id: int | None) -> None:
+    if item_id is None:
+        st.query_params.pop(name, None)
+    else:
+        st.query_params[name] = str(item_id)
 
 
 def show_error(error: Exception) -> None:

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from views import _check_panel as check
 from views import _common as ui
 from views import _draft_keeper as draft_keeper
 from views import _entry_form as entry_form
-from reflection import groups, journal
+from reflection import groups, journal, sharing
 from reflection.accounts import User
 
 
@@ -33,6 +34,7 @@ class Runner:
     db: object
     user: User
     noun: str = "debrief"  # a circle's is a "check-in"
+    address: str = "debrief"  # the URL parameter that holds the open one (`?debrief=12`, a circle's `?checkin=`)
 
     def act(self, action, notice: str, clear: tuple[str, ...] = ()) -> None:
         ui.run_action(self.page, action, notice, clear)
@@ -41,10 +43,10 @@ class Runner:
         return f"{self.page}_{name}"
 
     def open(self, debrief_id: int | None) -> None:
-        st.session_state[self.key("open_id")] = debrief_id
+        ui.set_opened(self.address, debrief_id)
 
     def opened_id(self) -> int | None:
-        return st.session_state.get(self.key("open_id"))
+        return ui.opened(self.address)
 
     def export_button(self, debrief: groups.Debrief, where, key: str) -> None:
         where.download_button(
@@ -107,10 +109,24 @@ class Runner:
         next_col.button("Next step →", key=self.key("next"), disabled=debrief.current_step >= len(debrief.steps) - 1,
                         on_click=act, args=(lambda: groups.go_to_step(db, user, debrief.id, debrief.current_step + 1),
                                             "On to the next step."))
-        close_col.button(f"Close {self.noun}", key=self.key("close"), type="primary",
-                         on_click=act, args=(lambda: groups.close_debrief(db, user, debrief.id),
-                                             f"{self.noun.capitalize()} closed. It is read-only now; action items "
-                                             "can still be ticked."))
+        # Closing cannot be undone, so it asks first instead of sitting one click away beside "Next step".
+        confirm_key = self.key("confirm_close")
+        close_col.button(f"Close {self.noun}…", key=self.key("close"),
+                         on_click=lambda: st.session_state.update({confirm_key: debrief.id}))
+        if st.session_state.get(confirm_key) != debrief.id:
+            return
+        st.warning(f"Close this {self.noun} for everyone? Notes and action items become read-only; this cannot be "
+                   "undone.")
+        yes_col, no_col, _ = st.columns([1, 1, 3])
+
+        def close() -> None:
+            st.session_state.pop(confirm_key, None)
+            groups.close_debrief(db, user, debrief.id)
+
+        yes_col.button("Yes, close it", key=self.key("close_confirm"), type="primary", on_click=act,
+                       args=(close, f"{self.noun.capitalize()} closed. It is read-only now; action items can still "
+                                    "be ticked."))
+        no_col.button("Keep it open", key=self.key("close_cancel"), on_click=lambda: st.session_state.pop(confirm_key, None))
 
     def notes_section(self, debrief: groups.Debrief, group: groups.Group) -> None:
         notes = groups.list_notes(self.db, self.user, debrief.id)
@@ -118,14 +134,7 @@ class Runner:
             st.markdown("**Notes for this step**")
             for note in (n for n in notes if n.step_index == debrief.current_step):
                 self.show_note(note, debrief, group)
-            st.text_area("Add a note", key=self.key("note_body"), placeholder="Everyone in the group can read notes.")
-            draft_keeper.keep_typing(self.user, self.key("note_body"),
-                                     storage_name=self.key(f"note_{debrief.id}_{debrief.current_step}"))
-            st.button("Add note", key=self.key("add_note"),
-                      on_click=self.act, args=(lambda: groups.add_note(self.db, self.user, debrief.id,
-                                                                       debrief.current_step,
-                                                                       st.session_state[self.key("note_body")]),
-                                               "Note added.", (self.key("note_body"),)))
+            self.new_note(debrief)
             earlier = [n for n in notes if n.step_index != debrief.current_step]
             if earlier:
                 with st.expander(f"Notes from other steps ({len(earlier)})"):
@@ -138,6 +147,39 @@ class Runner:
             st.markdown(f"**{index + 1}. {ui.escape(step.title)}**" + ("" if step_notes else " · no notes"))
             for note in step_notes:
                 self.show_note(note, debrief, group)
+
+    def new_note(self, debrief: groups.Debrief) -> None:
+        """The box for a note on the current step, with the writer's own check and, when the note names
+        someone, initials in their place (the default) and a preview of what the group will read."""
+        body_key, hide_key, check_prefix = self.key("note_body"), self.key("note_hide_names"), self.key("note")
+        st.text_area("Add a note", key=body_key, placeholder="Everyone in the group can read notes.")
+        draft_keeper.keep_typing(self.user, body_key, storage_name=self.key(f"note_{debrief.id}_{debrief.current_step}"))
+        typed = st.session_state.get(body_key, "")
+        names, posted = self.note_as_posted(typed)
+        if names:
+            st.checkbox("Hide names: " + ", ".join(f"{ui.escape(n)} as {sharing.replacement_for(n, 'initials')}"
+                                                    for n in names),
+                        value=True, key=hide_key)
+            if posted != typed:
+                st.caption("The group will read: " + ui.escape(posted))
+
+        def post() -> None:
+            # The names of the text posted now: the box may have changed since the page was drawn.
+            groups.add_note(self.db, self.user, debrief.id, debrief.current_step,
+                            self.note_as_posted(st.session_state[body_key])[1])
+            check.forget(check_prefix)
+
+        # Only the writer sees this check; posting does not wait for it.
+        check.check_panel(check_prefix, [check.Part(body_key)], label="Check before you post", metrics=False)
+        st.button("Add note", key=self.key("add_note"), on_click=self.act, args=(post, "Note added.", (body_key,)))
+
+    def note_as_posted(self, typed: str) -> tuple[list[str], str]:
+        """The names in a typed note, and the note as the group will read it: initials for names unless the
+        writer unticked "Hide names"."""
+        names = sharing.names_in_text(typed) if typed.strip() else []
+        if names and st.session_state.get(self.key("note_hide_names"), True):
+            return names, sharing.with_initials(typed, names)
+        return names, typed
 
     def action_items_section(self, debrief: groups.Debrief, members: list[groups.Member]) -> None:
         db, user, act = self.db, self.user, self.act
@@ -168,12 +210,15 @@ class Runner:
         owner_col.selectbox("Owner", list(by_id), format_func=lambda i: by_id[i].display_name,
                             key=self.key("item_owner"))
         due_col.date_input("Due (optional)", value=None, key=self.key("item_due"))
+
+        def add_item() -> None:
+            state = st.session_state
+            groups.add_action_item(db, user, debrief.id, state[self.key("item_text")], state[self.key("item_owner")],
+                                   state[self.key("item_due")])
+            state[self.key("item_due")] = None  # each item gets its own date, or none
+
         st.button("Add action item", key=self.key("item_add"),
-                  on_click=act, args=(lambda: groups.add_action_item(db, user, debrief.id,
-                                                                     st.session_state[self.key("item_text")],
-                                                                     st.session_state[self.key("item_owner")],
-                                                                     st.session_state[self.key("item_due")]),
-                                      "Action item added.", (self.key("item_text"),)))
+                  on_click=act, args=(add_item, "Action item added.", (self.key("item_text"),)))
 
     def run(self, debrief: groups.Debrief, group: groups.Group, members: list[groups.Member],
             after_steps=None) -> None:

@@ -73,7 +73,7 @@ def render_body(prefix: str, user: User, *, label: str = "Your reflection", on_c
 
 
 def draft_from_state(prefix: str, *, body: str | None = None, prompt_set: str | None = None,
-                     prompt_answers: list[dict] | None = None) -> journal.EntryDraft:
+                     prompt_answers: list[dict] | None = None, dismissed=()) -> journal.EntryDraft:
     state = st.session_state
     return journal.EntryDraft(
         body=state.get(key(prefix, "body"), "") if body is None else body,
@@ -84,6 +84,7 @@ def draft_from_state(prefix: str, *, body: str | None = None, prompt_set: str | 
         taught_on=state.get(key(prefix, "taught_on")),
         prompt_set=prompt_set,
         prompt_answers=prompt_answers,
+        dismissed=dismissed,
     )
 
 

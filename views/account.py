@@ -123,7 +123,7 @@ if st.button("Delete my account for good", key="account_delete", type="primary")
     except ReflectionError as error:
         ui.show_error(error)
     else:
-        ui.sign_out()
+        ui.sign_out(notice="account_deleted" if report.complete else None)
         if report.complete:
             st.rerun()
         st.warning(report.message)  # shown once; the next click lands on the sign-in page

@@ -32,6 +32,7 @@ if created:
         ui.show_error(error)
 
 st.subheader("Accounts")
+ui.show_messages("admin")
 for account in accounts.list_users(db):
     label = f"{ui.escape(account.display_name)} · {ui.escape(account.username)} · {account.role}"
     with st.expander(label + ("" if account.active else " · deactivated")):
@@ -43,16 +44,17 @@ for account in accounts.list_users(db):
                 st.rerun()
             except ReflectionError as error:
                 ui.show_error(error)
-        new_password = password_col.text_input("New password", type="password", key=f"admin_password_{account.id}")
-        if password_col.button("Reset password", key=f"admin_reset_{account.id}"):
-            try:
-                accounts.reset_password(db, user, account.id, new_password)
-                st.success(
-                    "Password reset and every session of the account ended. Give the new password to its owner "
-                    "privately: at their next sign-in they are told you reset it and choose their own."
-                )
-            except ReflectionError as error:
-                ui.show_error(error)
+        # A form: the password is read only when the button is pressed (Tab alone never submits a
+        # half-typed one), and a callback empties the field once the reset is done.
+        password_key = f"admin_password_{account.id}"
+        with password_col.form(f"admin_reset_form_{account.id}", border=False):
+            st.text_input("New password", type="password", key=password_key)
+            st.form_submit_button(
+                "Reset password", key=f"admin_reset_{account.id}", on_click=ui.run_action,
+                args=("admin", lambda a=account, k=password_key: accounts.reset_password(db, user, a.id, st.session_state[k]),
+                      f"Password of “{ui.escape(account.username)}” reset and every session of the account ended. "
+                      "Give the new password to its owner privately: at their next sign-in they are told you "
+                      "reset it and choose their own.", (password_key,)))
         label = "Deactivate" if account.active else "Reactivate"
         if active_col.button(label, key=f"admin_active_{account.id}"):
             try:

@@ -19,7 +19,7 @@ CHECKIN_PROTOCOL = "circle_checkin"
 user = ui.require_user()
 db = ui.db()
 act = functools.partial(ui.run_action, PAGE)
-runner = _debrief_runner.Runner(PAGE, db, user, noun="check-in")
+runner = _debrief_runner.Runner(PAGE, db, user, noun="check-in", address="checkin")
 
 st.title("Peer circles")
 st.caption(f"A circle is two to {groups.MAX_CIRCLE_MEMBERS} colleagues who meet as equals: no facilitator, "

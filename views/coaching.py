@@ -6,6 +6,7 @@ import functools
 
 import streamlit as st
 
+from views import _check_panel as check
 from views import _common as ui
 from views import _draft_keeper as draft_keeper
 from views import _entry_form as entry_form
@@ -42,10 +43,15 @@ def show_thread(share: sharing.Share, prefix: str) -> None:
     kind_col.selectbox("Kind", list(sharing.COMMENT_KINDS), format_func=sharing.COMMENT_KINDS.get, key=kind_key)
     body_col.text_area("Comment", key=body_key, height=100)
     draft_keeper.keep_typing(user, body_key)
-    st.button("Add comment", key=f"{prefix}_comment_add_{share.id}",
-              on_click=act, args=(lambda: sharing.add_comment(db, user, share.id, st.session_state[kind_key],
-                                                              st.session_state[body_key]),
-                                  "Comment added.", (body_key,)))
+    check_prefix = f"{prefix}_comment_check_{share.id}"
+
+    def post() -> None:
+        sharing.add_comment(db, user, share.id, st.session_state[kind_key], st.session_state[body_key])
+        check.forget(check_prefix)
+
+    # Only the writer sees this check; posting does not wait for it.
+    check.check_panel(check_prefix, [check.Part(body_key)], label="Check before you post", metrics=False)
+    st.button("Add comment", key=f"{prefix}_comment_add_{share.id}", on_click=act, args=(post, "Comment added.", (body_key,)))
 
 
 def own_comment_tools(comment: sharing.Comment, prefix: str) -> None:
@@ -71,11 +77,11 @@ def show_share_body(share: sharing.Share) -> None:
 
 
 def open_share(share_id: int | None) -> None:
-    st.session_state["coaching_open_share"] = share_id
+    ui.set_opened("share", share_id)
 
 
 def shared_with_me() -> None:
-    open_id = st.session_state.get("coaching_open_share")
+    open_id = ui.opened("share")
     if open_id is not None:
         try:
             share = sharing.get_share(db, user, open_id)
@@ -213,7 +219,9 @@ def share_an_entry() -> None:
 
 
 show_messages()
-received_tab, mine_tab, share_tab = st.tabs(["Shared with me", "My shares", "Share an entry"])
+# Keyed, so the open tab survives the reruns that sharing and picking an entry cause.
+received_tab, mine_tab, share_tab = st.tabs(["Shared with me", "My shares", "Share an entry"], key="coaching_tab",
+                                            on_change="rerun")
 with received_tab:
     shared_with_me()
 with mine_tab:

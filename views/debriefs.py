@@ -59,7 +59,8 @@ def show_group(group: groups.Group, members: list[groups.Member]) -> None:
 
 
 def facilitator_tools(group: groups.Group, members: list[groups.Member]) -> None:
-    with st.expander("Facilitator tools"):
+    # Keyed, so it stays open through the actions taken inside it (its content changes with each).
+    with st.expander("Facilitator tools", key="debriefs_facilitator_tools", on_change="rerun"):
         together.invite_tools("debriefs", db, user, group)
 
         st.markdown("**Members**")

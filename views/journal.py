@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from views import _check_panel as check
 from views import _common as ui
 from views import _draft_keeper as draft_keeper
 from views import _entry_form as entry_form
 from reflection import journal
 from reflection.errors import EditConflict, ReflectionError
+
+EDIT = "journal_edit"  # the prefix of the edit form's widgets
 
 user = ui.require_user()
 db = ui.db()
@@ -18,17 +21,21 @@ st.caption("Only you can see these entries. Nothing leaves your journal unless y
 
 
 def open_entry(entry_id: int) -> None:
-    st.session_state["journal_open_id"] = entry_id
+    ui.set_opened("entry", entry_id)
     st.session_state["journal_mode"] = "view"
 
 
 def close_entry() -> None:
-    for name in ("journal_open_id", "journal_mode", "journal_edit_revision", "journal_edit_conflict"):
+    ui.set_opened("entry", None)
+    for name in ("journal_mode", "journal_edit_revision", "journal_edit_conflict"):
         st.session_state.pop(name, None)
+    check.forget(EDIT)
 
 
 def start_editing(entry: journal.Entry) -> None:
-    entry_form.load_into_state("journal_edit", entry)
+    entry_form.load_into_state(EDIT, entry)
+    check.forget(EDIT)
+    check.set_dismissed(EDIT, entry.dismissed)
     # The revision this edit starts from: saving after another tab saved is refused (EditConflict).
     st.session_state["journal_edit_revision"] = entry.revision
     st.session_state.pop("journal_edit_conflict", None)
@@ -38,11 +45,15 @@ def start_editing(entry: journal.Entry) -> None:
 def save_mine_as_new_entry() -> None:
     """After a conflict: the text in the form becomes an entry of its own; the saved one stays as it is."""
     def save() -> None:
-        new_id = journal.create_entry(db, user, entry_form.draft_from_state("journal_edit")).id
+        new_id = journal.create_entry(db, user, edited_draft()).id
         close_entry()
         open_entry(new_id)
 
     ui.run_action("journal", save, "Your version was saved as a new entry; the other version is unchanged.")
+
+
+def edited_draft() -> journal.EntryDraft:
+    return entry_form.draft_from_state(EDIT, dismissed=check.dismissed(EDIT))
 
 
 def show_entry(entry: journal.Entry) -> None:
@@ -101,15 +112,16 @@ def show_conflict(saved: journal.Entry | None) -> None:
 
 def edit_entry(entry: journal.Entry | None) -> None:
     """The edit form; `entry` None when it was deleted in another tab while this one edited it."""
-    entry_form.render_fields("journal_edit", user, storage_name=f"journal_edit_body_{st.session_state.get('journal_open_id')}")
+    entry_form.render_fields(EDIT, user, storage_name=f"{EDIT}_body_{ui.opened('entry')}")
     if st.session_state.get("journal_edit_conflict"):
         show_conflict(entry)
         return
+    check.check_panel(EDIT, [check.Part(entry_form.key(EDIT, "body"))])
     save_col, cancel_col, _ = st.columns([1, 1, 4])
     if save_col.button("Save changes", key="journal_edit_save", type="primary"):
         try:
             journal.update_entry(
-                db, user, entry.id, entry_form.draft_from_state("journal_edit"),
+                db, user, entry.id, edited_draft(),
                 revision=st.session_state.get("journal_edit_revision"),
             )
         except EditConflict as conflict:
@@ -119,11 +131,13 @@ def edit_entry(entry: journal.Entry | None) -> None:
             ui.show_error(error)
             return
         st.session_state["journal_mode"] = "view"
+        check.forget(EDIT)
         st.session_state["journal_notice"] = "Changes saved."
         st.rerun()
     if cancel_col.button("Cancel", key="journal_edit_cancel"):
         st.session_state["journal_mode"] = "view"
-        draft_keeper.emptied(entry_form.key("journal_edit", "body"))  # what was cancelled stays cancelled
+        check.forget(EDIT)
+        draft_keeper.emptied(entry_form.key(EDIT, "body"))  # what was cancelled stays cancelled
         st.rerun()
 
 
@@ -190,7 +204,9 @@ def list_view() -> None:
 
 
 ui.show_messages("journal")
-open_id = st.session_state.get("journal_open_id")
+open_id = ui.opened("entry")
+if open_id is None:
+    close_entry()  # Back in the browser took the entry out of the URL: nothing is left open or in edit
 if open_id is not None:
     try:
         show_entry(journal.get_entry(db, user, open_id))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import streamlit as st
 
+from views import _check_panel as check
 from views import _common as ui
 from views import _draft_keeper as draft_keeper
 from views import _entry_form as entry_form
 from views import _together as together
-from reflection import check_pool, drafts, journal, language, prompts
+from reflection import drafts, journal, prompts
 from reflection.errors import ReflectionError
 
 PREFIX = "write"
@@ -45,6 +47,7 @@ def draft_state() -> dict:
     data["prompt_set"] = state.get("write_prompt_set", FREE_WRITING)
     data["step"] = state.get("write_step", 0)
     data["answers"] = {name: value for name, value in stored_answers().items() if value}
+    data["dismissed"] = check.dismissed(PREFIX)
     return data
 
 
@@ -71,6 +74,7 @@ def restore_draft_once() -> None:
         st.session_state.setdefault("write_prompt_set", saved["prompt_set"])
         st.session_state.setdefault("write_step", saved.get("step", 0))
     stored_answers().update(saved.get("answers", {}))
+    check.set_dismissed(PREFIX, saved.get("dismissed", []))
     # Only when something typed came back: a draft of an untouched form is no news.
     typed = [saved.get(field) for field in ("title", "class_period", "tags", "body")] + list(saved.get("answers", {}).values())
     if any(isinstance(text, str) and text.strip() for text in typed):
@@ -79,99 +83,45 @@ def restore_draft_once() -> None:
 
 def clear_form() -> None:
     for name in list(st.session_state):
-        if name.startswith(("write_answer", "write_check")) or name in (
+        if name.startswith("write_answer") or name in (
             entry_form.key(PREFIX, field) for field in entry_form.FIELDS
         ):
             del st.session_state[name]
     st.session_state["write_step"] = 0
+    check.forget(PREFIX)
     draft_keeper.emptied(entry_form.key(PREFIX, "body"))
     drafts.clear_draft(db, user)
 
 
 # --- the language check -------------------------------------------------------------------------
 
-def run_check(text_key: str) -> None:
-    text = st.session_state.get(text_key, "")
-    analysis = check_pool.analyse(text, journal.allowed_phrases(db, user))
-    st.session_state["write_check"] = {"key": text_key, "text": text, "analysis": analysis.to_dict(), "dismissed": []}
+def answer_texts() -> check.Texts:
+    """Guided answers: the step on screen is a widget, the others live in `stored_answers`."""
+    def read(key: str) -> str:
+        return st.session_state.get(key, stored_answers().get(key, ""))
 
-
-def apply_flag(text_key: str, flag_data: dict) -> None:
-    flag = language.Flag.from_dict(flag_data)
-    try:
-        st.session_state[text_key] = language.apply_suggestion(st.session_state.get(text_key, ""), flag)
-    except ValueError:
-        st.session_state["write_check_error"] = "The text changed since the check; please check again."
-        return
-    run_check(text_key)
-    if text_key.startswith("write_answer_"):
-        remember_answer(text_key)
-    else:
+    def write(key: str, text: str) -> None:
+        stored_answers()[key] = text
+        if key in st.session_state:
+            st.session_state[key] = text
         keep_draft()
 
-
-def dismiss_flag(flag_data: dict) -> None:
-    st.session_state["write_check"]["dismissed"].append([flag_data["start"], flag_data["text"]])
+    return check.Texts(read, write)
 
 
-def allow_flag_phrase(text_key: str, phrase: str) -> None:
-    try:
-        journal.allow_phrase(db, user, phrase)
-    except ReflectionError as error:  # a full or read-only disk, or too many allowed phrases
-        st.session_state["write_check_error"] = str(error)
-        return
-    st.session_state["write_check_notice"] = (
-        f"“{ui.escape(phrase)}” will not be flagged for you again (see Account to undo).")
-    run_check(text_key)
+def body_texts() -> check.Texts:
+    def write(key: str, text: str) -> None:
+        st.session_state[key] = text
+        keep_draft()
 
-
-def check_panel(text_key: str) -> None:
-    st.button("Check my language", key="write_check_button", on_click=run_check, args=(text_key,))
-    for notice_key, show in (("write_check_error", st.warning), ("write_check_notice", st.info)):
-        message = st.session_state.pop(notice_key, None)
-        if message:
-            show(message)
-    result = st.session_state.get("write_check")
-    if not result or result["key"] != text_key:
-        return
-    text = st.session_state.get(text_key, "")
-    if result["text"] != text:
-        st.info("You have edited the text since the last check. Check again to update the suggestions.")
-        return
-    analysis = language.Analysis.from_dict(result["analysis"])
-    dismissed = {tuple(item) for item in result["dismissed"]}
-    flags = [flag for flag in analysis.flags if (flag.start, flag.text) not in dismissed]
-    metrics = st.columns(4)
-    metrics[0].metric("Words", analysis.word_count)
-    metrics[1].metric("Sentences", analysis.sentence_count)
-    metrics[2].metric("Grade level", "–" if analysis.grade_level is None else f"{analysis.grade_level:.1f}")
-    metrics[3].metric("Reading ease", "–" if analysis.reading_ease is None else f"{analysis.reading_ease:.0f}")
-    if not text.strip():
-        return
-    if not flags:
-        st.success("Nothing flagged. Your language reads as strengths-based.")
-        return
-    st.markdown(f"**{len(flags)} phrase{'s' if len(flags) != 1 else ''} to reconsider**")
-    st.html(entry_form.highlighted_html(text, flags))
-    for index, flag in enumerate(flags):
-        flag_data = flag.to_dict()
-        with st.container(border=True):
-            entry_form.describe_flag(flag)
-            apply_col, dismiss_col, allow_col = st.columns(3)
-            # Without a grammatical rewrite, the alternatives and the question above are the help.
-            if flag.suggestion:
-                apply_col.button("Apply rewrite", key=f"write_apply_{index}", on_click=apply_flag,
-                                 args=(text_key, flag_data))
-            dismiss_col.button("Dismiss once", key=f"write_dismiss_{index}", on_click=dismiss_flag, args=(flag_data,))
-            allow_col.button("Allow this phrase for me", key=f"write_allow_{index}", on_click=allow_flag_phrase,
-                             args=(text_key, flag.text))
+    return check.Texts(lambda key: st.session_state.get(key, ""), write)
 
 
 # --- saving -------------------------------------------------------------------------------------
 
 def save(prompt_set: prompts.PromptSet | None) -> None:
     if prompt_set is None:
-        draft = entry_form.draft_from_state(PREFIX)
+        draft = entry_form.draft_from_state(PREFIX, dismissed=check.dismissed(PREFIX))
     else:
         answers = [stored_answers().get(answer_key(prompt_set.slug, i), "") for i in range(len(prompt_set.steps))]
         draft = entry_form.draft_from_state(
@@ -179,6 +129,7 @@ def save(prompt_set: prompts.PromptSet | None) -> None:
             body=prompts.compose_entry_text(prompt_set, answers),
             prompt_set=prompt_set.slug,
             prompt_answers=prompts.answers_as_records(prompt_set, answers),
+            dismissed=check.dismissed(PREFIX),
         )
     try:
         entry = journal.create_entry(db, user, draft)
@@ -221,7 +172,7 @@ if chosen is None:
         day_set, day_step = prompts.prompt_of_the_day(library, date.today())
         st.info(f"**Prompt of the day** ({ui.escape(day_set.name)}): {ui.escape(day_step.prompt)}")
     entry_form.render_fields(PREFIX, user, on_change=keep_draft)
-    text_key = entry_form.key(PREFIX, "body")
+    check_parts, check_texts, check_whole = [check.Part(entry_form.key(PREFIX, "body"))], body_texts(), check.single
 else:
     st.caption(f"{ui.escape(chosen.description)}  \n*{ui.escape(chosen.source)}*")
     entry_form.render_fields(PREFIX, user, with_body=False, on_change=keep_draft)
@@ -247,8 +198,12 @@ else:
         st.rerun()
     answered = [s.title for i, s in enumerate(chosen.steps) if stored_answers().get(answer_key(chosen.slug, i), "").strip()]
     st.caption(f"Answered {len(answered)} of {step_count} steps. You can save at any step.")
+    # The whole entry is checked, every step, as saving will check it.
+    check_parts = [check.Part(answer_key(chosen.slug, i), f"Step {i + 1}: {s.title}") for i, s in enumerate(chosen.steps)]
+    check_texts = answer_texts()
+    check_whole = functools.partial(prompts.composed_entry, chosen)
 
-check_panel(text_key)
+check.check_panel(PREFIX, check_parts, check_texts, check_whole)
 st.divider()
 st.button("Save entry", key="write_save", type="primary", on_click=save, args=(chosen,))
 error = st.session_state.pop("write_error", None)

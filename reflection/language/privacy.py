@@ -17,7 +17,10 @@ A stop list keeps ordinary capitalised words out (days, months, school subjects,
 words, places and apps: "Math", "Monday", "Period", "Spanish", "Google"). Once a word is a name,
 every occurrence of it is, in any case ("maria", "MARIA"), and replacing ignores case too: a leaked
 name costs more than a common word replaced in the preview the teacher checks. Names that are also
-common words ("Hope", "Will") may be missed; the teacher can type those in by hand.
+common words are found when the sentence gives the evidence above ("Later Hope explained", "Will was
+late"), and in lower case they are replaced only where the tagger reads a name ("I hope" stays); the
+teacher can type any missed name in by hand. Words that open a line before a colon ("Good:", "Wins:")
+are labels, not names.
 """
 
 from __future__ import annotations
@@ -74,6 +77,8 @@ the a an and or but so then also just still again even maybe
 fair night day week department club lab bowl olympiad camp final finals conference conferences
 iep iep504 ell esl sped ap ib honors language languages arts title dojo wi fi
 most many some all few several both each every none any another other others everyone everybody nobody
+ps pps nb fyi good great bad hard easy next note notes wins win glow glows grow grows plus minus pros cons
+goal goals highlight highlights takeaway takeaways reminder reminders question questions wonder wonders
 """.split())
 # Capitalised words that often open a sentence before a name: "Today Marcus explained".
 _LEADING_WORDS = frozenset("""
@@ -125,6 +130,7 @@ def person_names(text: str) -> list[NameSpan]:
     known = {t.text for start, end in spans for t in doc[start:end] if _looks_like_name(t)}
     known |= {t.text for t in doc if not in_person[t.i] and _looks_like_name(t) and _is_named_here(t, known)}
     known |= {t.text for t in doc if _in_capitals(t.text) and not _is_stop(t) and _is_named_here(t, known)}
+    known |= {t.text for t in doc if _modal_as_name(t)}
     uncased = {t.text for t in doc if _uncased_word(t.text)}
     # Only in an English entry: a whole entry in another script would make every word a "name".
     if len(uncased) <= sum(1 for t in doc if t.is_alpha and not _uncased_word(t.text)):
@@ -185,6 +191,8 @@ def _looks_like_name(token: Token) -> bool:
         return False
     if _ACRONYM.search(text) or _is_stop(token):
         return False  # "ELLs", "IEPs"; days, subjects, apps ...
+    if token.ent_type_ != "PERSON" and _is_heading_label(token):
+        return False  # "Wins: ...", "Tomorrow: ..." open a line of notes
     if token.ent_type_ != "PERSON" and (
         (token.i > 0 and token.doc[token.i - 1].lower_ in _ARTICLES)
         or any(child.dep_ == "det" and child.lower_ in _ARTICLES for child in token.children)
@@ -236,6 +244,21 @@ def _is_named_here(token: Token, known: set[str]) -> bool:
         return False
     return not (following is not None and following.text[:1].isupper() and token.head.i == following.i
                 and token.dep_ in {"compound", "nmod"} and following.text not in known)
+
+
+def _is_heading_label(token: Token) -> bool:
+    """A word that opens its sentence and is followed by a colon: a label in notes, not a person."""
+    following = token.nbor() if token.i + 1 < len(token.doc) else None
+    return following is not None and following.text == ":" and _starts_sentence(token)
+
+
+def _modal_as_name(token: Token) -> bool:
+    """"Will was late", "Will kept moving": a capitalised modal followed by a past or present-tense
+    verb is a name (a modal takes a bare verb: "Will you ...", "Will it work").
+    """
+    following = token.nbor() if token.i + 1 < len(token.doc) else None
+    return (token.tag_ == "MD" and token.text[:1].isupper() and token.text[1:].islower()
+            and following is not None and following.tag_ in {"VBD", "VBZ", "VBN"})
 
 
 def _starts_sentence(token: Token) -> bool:
@@ -308,15 +331,37 @@ def _list_members(token: Token) -> list[Token]:
 
 
 def replace_names(text: str, replacements: dict[str, str]) -> str:
-    """Replace every whole-word occurrence of each name in any case ("maria", "MARIA"); longer names
-    first ("Maria Lopez" before "Maria")."""
+    """Replace every whole-word occurrence of each name, longer names first ("Maria Lopez" before
+    "Maria"), in any case ("MARIA", "maria"), except where the tagger reads the word as an ordinary
+    word: "Hope" hides "Hope was absent", not "I hope" or "Hope so"; "Will" hides "Will was late", not
+    "Will you call?". An initial that ends a sentence keeps one full stop ("with H.", not "with H..")."""
     names = sorted((name for name in replacements if name.strip()), key=len, reverse=True)
     if not names:
         return text
     # One group per name, so the match says which name it is even when its case differs.
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(f"({re.escape(name)})" for name in names) + r")(?!\w)",
                          re.IGNORECASE)
-    return pattern.sub(lambda match: replacements[names[match.lastindex - 1]], text)
+    word_uses = _word_uses(text) if pattern.search(text) else set()
+
+    def replace(match: re.Match) -> str:
+        if match.start() in word_uses:
+            return match.group(0)
+        replacement = replacements[names[match.lastindex - 1]]
+        if replacement.endswith(".") and text[match.end():match.end() + 1] == ".":
+            return replacement[:-1]
+        return replacement
+
+    return pattern.sub(replace, text)
+
+
+def _word_uses(text: str) -> set[int]:
+    """Where a word is used as an ordinary word, not a name: a lower-case word that is not a proper
+    noun, a verb, or a modal that is not a name by `_modal_as_name`."""
+    return {
+        token.idx for token in load_nlp()(text, disable=[COMPONENT_NAME])
+        if (token.text.islower() and token.pos_ != "PROPN") or token.pos_ == "VERB"
+        or (token.tag_ == "MD" and not _modal_as_name(token))
+    }
 
 
 def initials(name: str) -> str:

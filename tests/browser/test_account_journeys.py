@@ -74,6 +74,7 @@ def test_deleting_an_account_signs_out_its_other_tab_which_never_shows_the_next_
     with deleting.page.expect_navigation():  # through the route that clears the cookie
         deleting.keyed("account_delete").get_by_role("button").click()
     deleting.textbox("Username").wait_for()
+    deleting.expect_text("Your account and everything private in it were deleted.")  # it survived the reload
     # Someone new signs up at once; before ids were kept unique, they received the deleted account's id.
     newcomer = make_account("teacher", "Nadia Newcomer")
     journal.create_entry(app_db, newcomer, journal.EntryDraft(body="Nadia's private worries.", title="Nadia's notes"))

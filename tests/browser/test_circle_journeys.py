@@ -84,7 +84,8 @@ def test_a_circle_from_creation_through_a_check_in_with_its_calendar_file(app_se
     peer_tab.commit("Add a note", PUZZLE)
     peer_tab.click("Add note")
     peer_tab.expect_text(PUZZLE)
-    peer_tab.click("Close check-in")
+    peer_tab.click("Close check-in…")
+    peer_tab.click("Yes, close it")  # closing asks first
     peer_tab.expect_text("Check-in closed.")
 
     closed = groups.get_debrief(app_db, first, checkin.id)

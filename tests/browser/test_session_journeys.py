@@ -64,7 +64,7 @@ def test_an_admins_password_reset_ends_the_teachers_open_session(app_server, mak
     admins.main.get_by_text(f"Mr. Reset · {teacher.username}").click()
     admins.keyed(f"admin_password_{teacher.id}").get_by_role("textbox").fill("a temporary passphrase")
     admins.click_key(f"admin_reset_{teacher.id}")
-    admins.expect_text("Password reset and every session of the account ended")
+    admins.expect_text(f"Password of “{teacher.username}” reset and every session of the account ended")
 
     teachers.nav_link("Journal").click()
     expect_signed_out(teachers, "You were signed out")

@@ -127,3 +127,18 @@ def test_entry_text_reads_exactly_as_typed(app, teacher, app_db):
     shown = app.main.inner_text()
     assert PLAIN_PUNCTUATION_BODY in shown
     assert MARKUP_TITLE in shown
+
+
+def test_the_browser_back_button_closes_an_open_entry_and_its_link_opens_it(app, teacher, app_db):
+    entry = journal.create_entry(app_db, teacher, journal.EntryDraft(body="Pair talk before the worked example helped."))
+    app.sign_in_to_write(teacher.username)
+    app.go_to("Journal")
+    app.click_key(f"journal_open_{entry.id}")
+    app.expect_text("Back to the list")
+    assert f"entry={entry.id}" in app.page.url
+    app.page.go_back()
+    app.keyed(f"journal_open_{entry.id}").wait_for()
+    app.wait_idle()
+    assert app.main.get_by_text("Back to the list").count() == 0
+    app.page.go_forward()  # the same address again: the entry opens from the link alone
+    app.expect_text("Back to the list")

@@ -1,0 +1,168 @@
+"""The language-check panel wherever people write: the Write page (free or guided), editing in the
+Journal, a debrief note and a coach's comment before they are posted.
+
+A text can have several parts (the steps of a guided entry): each is checked, and its flags are shown
+under its own title, so the check covers exactly what saving will store. Dismissals are kept in
+`<prefix>_dismissed` as (category, words) pairs; the page saves them with its entry, so a dismissed
+flag stays dismissed through every later check, rewrite and save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import streamlit as st
+
+from views import _common as ui
+from views import _entry_form as entry_form
+from reflection import check_pool, journal, language
+from reflection.errors import ReflectionError
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str  # where the text lives in session state (a widget key, or a key the page reads)
+    title: str = ""  # shown above the part's flags when there are several parts
+
+
+@dataclass(frozen=True)
+class Texts:
+    """How the page reads and writes its texts; guided answers of steps not on screen live outside widgets."""
+
+    read: Callable[[str], str]
+    write: Callable[[str, str], None]
+
+
+# Given the parts' texts: the whole text checked and saved, and for each part the shift that maps its
+# characters into the whole (None for a part left out). See prompts.composed_entry.
+Whole = Callable[[list[str]], tuple[str, list[int | None]]]
+
+
+def widget_texts() -> Texts:
+    """Texts that are plain widgets on screen."""
+    return Texts(read=lambda key: st.session_state.get(key, ""), write=st.session_state.__setitem__)
+
+
+def dismissed(prefix: str) -> list[list[str]]:
+    return st.session_state.setdefault(f"{prefix}_dismissed", [])
+
+
+def set_dismissed(prefix: str, pairs) -> None:
+    st.session_state[f"{prefix}_dismissed"] = [list(pair) for pair in pairs]
+
+
+def forget(prefix: str) -> None:
+    """Drop the last check and the dismissals, when the form they belong to is cleared or closed."""
+    for name in ("check", "dismissed", "check_error", "check_notice"):
+        st.session_state.pop(f"{prefix}_{name}", None)
+
+
+def single(texts: list[str]) -> tuple[str, list[int | None]]:
+    return texts[0], [0]
+
+
+def run_check(prefix: str, parts: list[Part], texts: Texts, whole: Whole = single) -> None:
+    """Check the whole text once, as saving will (a phrase can read differently beside its neighbours)."""
+    typed = [texts.read(part.key) for part in parts]
+    text, shifts = whole(typed)
+    try:
+        analysis = check_pool.analyse(text, journal.allowed_phrases(ui.db(), ui.current_user()))
+    except ReflectionError as error:  # too long to check: say so, keep the text
+        st.session_state[f"{prefix}_check_error"] = str(error)
+        return
+    st.session_state[f"{prefix}_check"] = {
+        "texts": dict(zip((part.key for part in parts), typed)), "analysis": analysis.to_dict(), "shifts": shifts}
+
+
+def _flags_by_part(parts: list[Part], typed: list[str], analysis: language.Analysis,
+                   shifts: list[int | None]) -> list[list[language.Flag]]:
+    """Each flag under the part it lies in, with offsets into that part's own text."""
+    by_part: list[list[language.Flag]] = [[] for _ in parts]
+    for flag in analysis.flags:
+        for index, shift in enumerate(shifts):
+            if shift is not None and shift <= flag.start and flag.end - shift <= len(typed[index]):
+                by_part[index].append(replace(flag, start=flag.start - shift, end=flag.end - shift))
+                break
+    return by_part
+
+
+def _apply(prefix: str, parts: list[Part], texts: Texts, whole: Whole, part_key: str, flag_data: dict) -> None:
+    try:
+        texts.write(part_key, language.apply_suggestion(texts.read(part_key), language.Flag.from_dict(flag_data)))
+    except ValueError:
+        st.session_state[f"{prefix}_check_error"] = "The text changed since the check; please check again."
+        return
+    run_check(prefix, parts, texts, whole)
+
+
+def _dismiss(prefix: str, flag_data: dict) -> None:
+    dismissed(prefix).append([flag_data["category"], flag_data["text"]])
+
+
+def _allow(prefix: str, parts: list[Part], texts: Texts, whole: Whole, phrase: str) -> None:
+    try:
+        journal.allow_phrase(ui.db(), ui.current_user(), phrase)
+    except ReflectionError as error:  # a full or read-only disk, or too many allowed phrases
+        st.session_state[f"{prefix}_check_error"] = str(error)
+        return
+    st.session_state[f"{prefix}_check_notice"] = (
+        f"“{ui.escape(phrase)}” will not be flagged for you again (see Account to undo).")
+    run_check(prefix, parts, texts, whole)
+
+
+def check_panel(prefix: str, parts: list[Part], texts: Texts | None = None, whole: Whole = single, *,
+                label: str = "Check my language", metrics: bool = True) -> None:
+    texts = texts or widget_texts()
+    context = (prefix, parts, texts, whole)
+    st.button(label, key=f"{prefix}_check_button", on_click=run_check, args=context)
+    for notice_key, show in ((f"{prefix}_check_error", st.warning), (f"{prefix}_check_notice", st.info)):
+        if message := st.session_state.pop(notice_key, None):
+            show(message)
+    checked = st.session_state.get(f"{prefix}_check")
+    typed = [texts.read(part.key) for part in parts]
+    if not checked or list(checked["texts"]) != [part.key for part in parts]:
+        return
+    if list(checked["texts"].values()) != typed:
+        st.info("You have edited the text since the last check. Check again to update the suggestions.")
+        return
+    analysis = journal.without_dismissed(language.Analysis.from_dict(checked["analysis"]), dismissed(prefix))
+    if metrics:
+        columns = st.columns(4)
+        columns[0].metric("Words", analysis.word_count)
+        columns[1].metric("Sentences", analysis.sentence_count)
+        columns[2].metric("Grade level", "–" if analysis.grade_level is None else f"{analysis.grade_level:.1f}")
+        columns[3].metric("Reading ease", "–" if analysis.reading_ease is None else f"{analysis.reading_ease:.0f}")
+    if not any(text.strip() for text in typed):
+        return
+    if not analysis.flags:
+        st.success("Nothing flagged. Your language reads as strengths-based.")
+        return
+    total = len(analysis.flags)
+    st.markdown(f"**{total} phrase{'s' if total != 1 else ''} to reconsider**")
+    number = 0  # buttons are numbered across parts, so each keeps its key across reruns
+    for part, text, flags in zip(parts, typed, _flags_by_part(parts, typed, analysis, checked["shifts"])):
+        if not flags:
+            continue
+        if len(parts) > 1:
+            st.markdown(f"##### {ui.escape(part.title)}")
+        st.html(entry_form.highlighted_html(text, flags))
+        for flag in flags:
+            _flag_box(context, part.key, flag, number)
+            number += 1
+
+
+def _flag_box(context: tuple, part_key: str, flag: language.Flag, number: int) -> None:
+    prefix, parts, texts, whole = context
+    flag_data = flag.to_dict()
+    with st.container(border=True):
+        entry_form.describe_flag(flag)
+        apply_col, dismiss_col, allow_col = st.columns(3)
+        # Without a grammatical rewrite, the alternatives and the question above are the help.
+        if flag.suggestion:
+            apply_col.button("Apply rewrite", key=f"{prefix}_apply_{number}", on_click=_apply,
+                             args=(*context, part_key, flag_data))
+        dismiss_col.button("Dismiss", key=f"{prefix}_dismiss_{number}", on_click=_dismiss, args=(prefix, flag_data),
+                           help="Not flagged again in this text; other texts are still checked.")
+        allow_col.button("Allow this phrase for me", key=f"{prefix}_allow_{number}", on_click=_allow,
+                         args=(*context, flag.text))
