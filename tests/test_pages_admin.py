@@ -7,12 +7,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from reflection import accounts, journal
+from apptest_text import texts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def texts(elements) -> str:
-    return "\n".join(str(element.value) for element in elements)
 
 
 def open_admin(app_test, user):

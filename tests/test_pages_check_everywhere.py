@@ -2,12 +2,9 @@
 dismissals that stay with their entry, and a private check before a debrief note or a comment is posted."""
 
 from reflection import groups, journal, prompts, sharing
+from apptest_text import texts
 
 FLAGGED_STEP = "These kids are lazy about homework."
-
-
-def texts(elements) -> str:
-    return "\n".join(str(element.value) for element in elements)
 
 
 def keys(at, start: str) -> list[str]:

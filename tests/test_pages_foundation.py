@@ -3,14 +3,11 @@
 from datetime import date
 
 from reflection import accounts, config, journal, setup_code
+from apptest_text import texts
 
 
 def button(at, label):
     return next(b for b in at.button if b.label == label)
-
-
-def texts(elements) -> str:
-    return "\n".join(str(element.value) for element in elements)
 
 
 def test_first_run_creates_the_admin_with_the_setup_code_and_signs_in(app_test, db):

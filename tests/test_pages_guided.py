@@ -4,10 +4,7 @@ import pytest
 
 from reflection import groups, journal, prompt_store, prompts
 from reflection.errors import AccessDenied
-
-
-def texts(elements) -> str:
-    return "\n".join(str(element.value) for element in elements)
+from apptest_text import texts
 
 
 def test_guided_flow_saves_one_entry_holding_every_answer(app_test, make_user, db):

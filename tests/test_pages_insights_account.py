@@ -5,10 +5,7 @@ from datetime import date
 
 from reflection import accounts, export, journal
 from views._common import SESSION_KEY
-
-
-def texts(elements) -> str:
-    return "\n".join(str(element.value) for element in elements)
+from apptest_text import texts
 
 
 def open_page(app_test, user, page):
@@ -115,7 +112,6 @@ def test_the_account_page_shows_the_username_as_typed(app_test, make_user):
     at = open_page(app_test, teacher, "views/account.py")
     header = next(m.value for m in at.markdown if "username" in m.value)
     assert "username `ms.rivera`" in header  # not `ms\\.rivera`: a code span shows backslashes as typed
-
 
 
 def test_a_deletion_held_up_by_a_backup_says_what_is_left_and_how_to_finish(app_test, make_user, db, db_path,

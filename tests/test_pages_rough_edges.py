@@ -5,10 +5,7 @@ and an open entry that lived outside the URL."""
 from datetime import date
 
 from reflection import accounts, groups, journal
-
-
-def texts(elements) -> str:
-    return "\n".join(str(element.value) for element in elements)
+from apptest_text import texts
 
 
 def click(at, key):

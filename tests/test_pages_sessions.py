@@ -5,10 +5,7 @@ from datetime import timedelta
 
 from reflection import account_deletion, accounts, journal, sessions
 from views._common import SESSION_KEY
-
-
-def texts(elements) -> str:
-    return "\n".join(str(element.value) for element in elements)
+from apptest_text import texts
 
 
 def sign_in(at, username: str, password: str) -> None:
