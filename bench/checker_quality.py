@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             categories = report.category_recall()
             weakest = min(categories, key=categories.get)
             print(f"  {part:<5} P {report.precision:.3f}  R {report.recall:.3f}  F1 {report.f1:.3f}  "
-                  f"span recall {report.span_recall:.3f}  weakest category {weakest} {categories[weakest]:.2f}")
+                  f"span recall {report.span_recall:.3f}  flag precision {report.flag_precision:.3f}  "
+                  f"weakest category {weakest} {categories[weakest]:.2f}")
             if part == "both":
                 print("\n".join("    " + line for line in report.summary().splitlines()[2:]))
                 if args.verbose:

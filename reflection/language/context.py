@@ -190,6 +190,12 @@ def is_negated(token: Token) -> bool:
     )
 
 
+def holds_negation(span: Span) -> bool:
+    """The phrase carries its own negation ("don't care", "nobody checks homework"): a negation
+    inside the flagged words is the claim itself, not a denial of it."""
+    return any(token.dep_ == "neg" or token.lower_ in _NEGATIVE_SUBJECTS for token in span)
+
+
 # Verbs of failing: denying them is praise ("they never give up", "she never misses a day").
 _FAILING_VERBS = frozenset({"miss", "quit", "fail", "forget", "complain", "hesitate", "disappoint", "stop",
                             "skip", "waver", "flinch", "lose"})

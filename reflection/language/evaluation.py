@@ -5,8 +5,9 @@ Two formats are read. The sentence sets in ``tests/language/`` are JSON Lines of
 (``training/corpus/``) holds items with any number of spans. Both are read as corpus ``Item``s.
 
 Measures, as the product owner scores them: sentence (item) precision, recall and F1 for
-"deficit or not"; span recall, the share of labelled phrases that a flag overlaps; and recall by
-category, the share of items with a phrase of that category that get any flag.
+"deficit or not"; span recall, the share of labelled phrases that a flag overlaps; recall by
+category, the share of items with a phrase of that category that get any flag; and flag
+precision, the share of flags that overlap a labelled phrase (what a teacher sees of each flag).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class Report:
     true_negatives: int = 0
     spans_found: int = 0
     spans_total: int = 0
+    flags_on_phrases: int = 0
+    flags_total: int = 0
     found_by_category: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
     total_by_category: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
     spans_found_by_category: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
@@ -63,6 +66,10 @@ class Report:
     def span_recall(self) -> float:
         return self.spans_found / self.spans_total if self.spans_total else 1.0
 
+    @property
+    def flag_precision(self) -> float:
+        return self.flags_on_phrases / self.flags_total if self.flags_total else 1.0
+
     def category_recall(self) -> dict[str, float]:
         return {
             category: self.found_by_category[category] / total
@@ -81,7 +88,7 @@ class Report:
         lines = [
             f"items: {self.true_positives + self.false_positives + self.false_negatives + self.true_negatives}",
             f"precision {self.precision:.3f}  recall {self.recall:.3f}  F1 {self.f1:.3f}  "
-            f"span recall {self.span_recall:.3f}",
+            f"span recall {self.span_recall:.3f}  flag precision {self.flag_precision:.3f}",
             "recall by category (items / spans):",
         ]
         span_recall = self.category_span_recall()
@@ -104,6 +111,10 @@ def evaluate(examples: Iterable[Item], *, use_rules: bool = True, use_model: boo
     analyses = analyse_many((e.text for e in examples), use_rules=use_rules, use_model=use_model)
     for example, analysis in zip(examples, analyses):
         flagged = bool(analysis.flags)
+        report.flags_total += len(analysis.flags)
+        report.flags_on_phrases += sum(
+            any(flag.start < span.end and span.start < flag.end for span in example.spans) for flag in analysis.flags
+        )
         if example.deficit:
             for category in example.categories:
                 report.total_by_category[category] += 1

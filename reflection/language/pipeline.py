@@ -250,7 +250,7 @@ class DeficitLanguageChecker:
             if self.learned is None:
                 learned = [[] for _ in batch]
             else:
-                learned = self.learned.candidates(batch, minimum=self.learned.thresholds.flag)
+                learned = self.learned.candidates(batch, minimum=self.learned.thresholds.companion)
             for doc, candidates in zip(batch, learned):
                 doc._.deficit_flags = self._flags(doc, candidates)
                 yield doc
@@ -270,7 +270,7 @@ class DeficitLanguageChecker:
         flags = _without_overlaps(found, self._rule_rank)
         if candidates:
             judged = self.judge_candidates(candidates, quoted, harmless)
-            flags = _with_model_flags(flags, [self._model_flag(c, self.learned.thresholds) for c in judged])
+            flags = self._with_model_flags(flags, judged)
         return flags
 
     def _context(self, doc: Doc, columns) -> tuple[list[Span], list[tuple[int, int]]]:
@@ -290,23 +290,37 @@ class DeficitLanguageChecker:
 
         The same context rules as for rule matches: not inside quotation marks or a harmless
         phrase, not someone else's label, not a belief the writer denies, not about the writer.
+        The model scores every length of a phrase; when the context sets its best reading aside,
+        it sets aside the weaker readings that overlap it too ("It's a myth that poor kids ...").
         """
-        kept = []
-        for candidate in candidates:
-            span = _without_surrounding_space(candidate.span)
-            if span is None or not any(t.is_alpha for t in span) or _set_aside(span, quoted, harmless):
+        combined = self.learned.thresholds.combined
+        kept, set_aside = [], []
+        for candidate in sorted(candidates, key=lambda c: -combined(c.span_score, c.sentence_score)):
+            reading = candidate.span
+            if any(reading.start < other.end and other.start < reading.end for other in set_aside):
                 continue
-            anchor = span.root
-            if (
-                context.under_denied_belief(anchor)
-                or (context.is_negated(anchor) and not any(t.dep_ == "neg" for t in span))
-                or context.is_about_writer(anchor)
-                or context.denies_within(span)
-                or self._names_a_group_unjudged(span)
-            ):
-                continue
-            kept.append(Candidate(span, candidate.category, candidate.span_score, candidate.sentence_score))
+            span = self._allowed_span(candidate, quoted, harmless)
+            if span is None:
+                set_aside.append(reading)
+            else:
+                kept.append(Candidate(span, candidate.category, candidate.span_score, candidate.sentence_score))
         return kept
+
+    def _allowed_span(self, candidate: Candidate, quoted, harmless) -> Span | None:
+        """The candidate's phrase without surrounding space, or None when the context makes it harmless."""
+        span = _without_surrounding_space(candidate.span)
+        if span is None or not any(t.is_alpha for t in span) or _set_aside(span, quoted, harmless):
+            return None
+        anchor = span.root
+        if (
+            context.under_denied_belief(anchor)
+            or (context.is_negated(anchor) and not context.holds_negation(span))
+            or context.is_about_writer(anchor)
+            or context.denies_within(span)
+            or self._names_a_group_unjudged(span)
+        ):
+            return None
+        return span
 
     def _names_a_group_unjudged(self, span: Span) -> bool:
         """'The Somali girls ran the assembly': naming a group by origin is not a judgement, for
@@ -315,6 +329,25 @@ class DeficitLanguageChecker:
             return False
         target = self._person_in(span)
         return target is None or not context.is_judged_group(target, self._judgement_words)
+
+    def _with_model_flags(self, rule_flags: list[Flag], judged: list[Candidate]) -> list[Flag]:
+        """Rule flags, plus the model's flags that overlap none of them.
+
+        A phrase reaching the flag threshold is flagged anywhere. In a text that holds a flag
+        already, a phrase reaching the lower companion threshold is flagged too: the text is known
+        to hold deficit framing, and its second and third phrases are the ones the model is less
+        sure of. Neither kind of flag may overlap a flag kept before it.
+        """
+        thresholds = self.learned.thresholds
+        confident, companions = [], []
+        for candidate in judged:
+            flag = self._model_flag(candidate, thresholds)
+            score = thresholds.combined(candidate.span_score, candidate.sentence_score)
+            (confident if score >= thresholds.flag else companions).append(flag)
+        flags = _add_apart(rule_flags, confident)
+        if flags and companions:
+            flags = _add_apart(flags, companions)
+        return sorted(flags, key=lambda f: f.start)
 
     def _model_flag(self, candidate: Candidate, thresholds: Thresholds) -> Flag:
         guide = self.rules.guides[candidate.category]
@@ -530,13 +563,13 @@ def _set_aside(span: Span, quoted, harmless) -> bool:
     return context.reported_from_someone_else(span.root) or context.under_open_question(span.root)
 
 
-def _with_model_flags(rule_flags: list[Flag], model_flags: list[Flag]) -> list[Flag]:
-    """Rule flags, plus the most confident model flags that overlap no flag already kept."""
-    kept = list(rule_flags)
+def _add_apart(kept: list[Flag], model_flags: list[Flag]) -> list[Flag]:
+    """``kept`` plus the most confident of ``model_flags`` that overlap no flag already kept."""
+    kept = list(kept)
     for flag in sorted(model_flags, key=lambda f: (-f.confidence, f.start)):
         if all(flag.end <= other.start or other.end <= flag.start for other in kept):
             kept.append(flag)
-    return sorted(kept, key=lambda f: f.start)
+    return kept
 
 
 def _without_overlaps(candidates: list[tuple[Flag, Rule]], rule_rank: dict[str, int]) -> list[Flag]:

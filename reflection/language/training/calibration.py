@@ -4,6 +4,9 @@ A text counts as flagged when a rule flags it or when one of the model's candida
 flag threshold. The span weight and the flag threshold are the pair that gives the best sum of
 F1 and span recall on the development split while precision stays at the target; the "likely"
 threshold is the lowest score from which the model's own flags are right at the stricter precision.
+The companion threshold, for further phrases in a text that is flagged already, is the lowest
+score from which those further phrases are right at the companion precision (they change no
+text's "flagged or not", only how many of its phrases are shown).
 """
 
 from __future__ import annotations
@@ -42,13 +45,22 @@ def _scores(model_dir, items: list[Item]) -> list[_Scored]:
     return scored
 
 
-def _measures(scored: list[_Scored], weight: float, cut: float) -> tuple[float, float, float, float]:
+def _flags(item: _Scored, weight: float, cut: float, companion: float) -> list[tuple[int, int]]:
+    """The item's flags: rule flags and candidates reaching ``cut``, then, if that flags the
+    item at all, candidates reaching ``companion``."""
+    flags = list(item.rule_flags)
+    scores = [(start, end, weight * s + (1 - weight) * p) for start, end, s, p in item.candidates]
+    flags += [(start, end) for start, end, score in scores if score >= cut]
+    if flags:
+        flags += [(start, end) for start, end, score in scores if companion <= score < cut]
+    return flags
+
+
+def _measures(scored: list[_Scored], weight: float, cut: float, companion: float | None = None) -> tuple[float, ...]:
     """Precision, recall, F1 and span recall of rules plus the model's candidates at (weight, cut)."""
     tp = fp = fn = found = total = 0
     for item in scored:
-        flags = list(item.rule_flags) + [
-            (start, end) for start, end, s, p in item.candidates if weight * s + (1 - weight) * p >= cut
-        ]
+        flags = _flags(item, weight, cut, cut if companion is None else companion)
         flagged = bool(flags)
         tp += bool(item.gold) and flagged
         fp += flagged and not item.gold
@@ -62,6 +74,23 @@ def _measures(scored: list[_Scored], weight: float, cut: float) -> tuple[float, 
     return precision, recall, f1, found / total if total else 1.0
 
 
+def _companion_cut(scored: list[_Scored], weight: float, cut: float, precision_wanted: float) -> float:
+    """The lowest score from which further phrases of flagged texts overlap a labelled phrase at
+    ``precision_wanted``; ``cut`` itself when no lower score does."""
+    best = cut
+    for companion in [c for c in _CUTS if c < cut]:
+        right = [
+            any(a < end and start < b for a, b in item.gold)
+            for item in scored
+            if _flags(item, weight, cut, cut)
+            for start, end, s, p in item.candidates
+            if companion <= weight * s + (1 - weight) * p < cut
+        ]
+        if len(right) >= _MIN_LIKELY_SUPPORT and sum(right) / len(right) >= precision_wanted:
+            best = min(best, companion)
+    return best
+
+
 def _likely_cut(scored: list[_Scored], weight: float, cut: float, precision_wanted: float) -> float:
     for likely in [c for c in _CUTS if c >= cut]:
         model_flagged = [
@@ -73,20 +102,23 @@ def _likely_cut(scored: list[_Scored], weight: float, cut: float, precision_want
     return 1.0
 
 
-def calibrate(model_dir, items: list[Item], target_precision: float, likely_precision: float):
+def calibrate(model_dir, items: list[Item], target_precision: float, likely_precision: float,
+              companion_precision: float):
     """(Thresholds, the development figures at them) for the model in ``model_dir``."""
     scored = _scores(model_dir, items)
     best = None
     for weight in _WEIGHTS:
         for cut in _CUTS:
-            precision, recall, f1, span_recall = _measures(scored, weight, cut)
+            precision, _, f1, span_recall = _measures(scored, weight, cut)
             if precision >= target_precision and (best is None or f1 + span_recall > best[0]):
-                best = (f1 + span_recall, weight, cut, precision, recall, f1, span_recall)
+                best = (f1 + span_recall, weight, cut)
     if best is None:  # no pair reaches the target: the model adds nothing
         precision, recall, f1, span_recall = _measures(scored, 1.0, 2.0)
-        thresholds = Thresholds(1.0, 1.01, 1.01)
+        thresholds = Thresholds(1.0, 1.01, 1.01, 1.01)
     else:
-        _, weight, cut, precision, recall, f1, span_recall = best
-        thresholds = Thresholds(weight, cut, _likely_cut(scored, weight, cut, likely_precision))
+        _, weight, cut = best
+        companion = _companion_cut(scored, weight, cut, companion_precision)
+        precision, recall, f1, span_recall = _measures(scored, weight, cut, companion)
+        thresholds = Thresholds(weight, cut, _likely_cut(scored, weight, cut, likely_precision), companion)
     figures = {"precision": precision, "recall": recall, "f1": f1, "span_recall": span_recall}
     return thresholds, {name: round(value, 4) for name, value in figures.items()}
