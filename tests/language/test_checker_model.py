@@ -10,6 +10,7 @@ import pytest
 from reflection.language import analyse, analyse_many
 from reflection.language.learned import MANIFEST_NAME, MODEL_DIR, load_learned
 from reflection.language.training import train
+from reflection.language.training.calibration import _companion_cut, _Scored
 from reflection.language.version import checker_version
 
 
@@ -35,7 +36,7 @@ def test_shipped_model_is_small(manifest):
 def test_thresholds_are_ordered(manifest):
     thresholds = manifest["thresholds"]
     assert 0 <= thresholds["span_weight"] <= 1
-    assert 0 < thresholds["flag"] <= thresholds["likely"]
+    assert 0 < thresholds["companion"] <= thresholds["flag"] <= thresholds["likely"]
 
 
 def test_version_covers_the_model(manifest):
@@ -82,3 +83,31 @@ def test_candidate_phrases_stay_inside_a_sentence_and_skip_edge_words(nlp):
         assert not text.endswith((",", ".", "!")) and "read. She" not in text
     allowed = numpy.array([token.i >= 12 for token in doc])  # the second sentence only
     assert {doc[start:end].text for start, end in shape.phrases(doc, allowed)} == {"She", "tried", "She tried"}
+
+
+def test_a_shorter_reading_stands_where_the_longest_overlaps_a_rule_flag():
+    flags = analyse("Those families treat school like free daycare.").flags
+    assert [(f.text, f.origin) for f in flags if f.origin == "rule"] == [("Those families", "rule")]
+    model = [f for f in flags if f.origin == "model"]
+    assert model and "daycare" in model[0].text and "families" not in model[0].text
+
+
+@pytest.mark.parametrize("sentence", ["Nobody over there checks homework.", "In this neighborhood nobody goes to college."])
+def test_a_negative_subject_inside_the_phrase_is_the_claim(sentence):
+    assert any("nobody" in flag.text.lower() for flag in analyse(sentence).flags)
+
+
+def _item(gold: tuple, *candidates: tuple) -> _Scored:
+    return _Scored(gold=gold, rule_flags=(), candidates=candidates)
+
+
+def test_companion_threshold_is_the_lowest_score_at_which_further_phrases_are_right_half_the_time():
+    # Ten flagged texts (a candidate at 0.9 on their labelled phrase), each with two weaker
+    # candidates: one at 0.35 on a second labelled phrase, one at 0.25 on nothing labelled.
+    texts = [_item(((0, 5), (10, 15)), (0, 5, 0.9, 0.9), (10, 15, 0.35, 0.35), (20, 25, 0.25, 0.25))] * 10
+    # From 0.25 down the further phrases are right half of the time; above it, always.
+    assert _companion_cut(texts, weight=0.5, cut=0.5, precision_wanted=0.5) <= 0.25
+    assert 0.25 < _companion_cut(texts, weight=0.5, cut=0.5, precision_wanted=0.6) <= 0.35
+    # Texts that nothing flags lend no companions.
+    unflagged = [_item(((0, 5),), (0, 5, 0.35, 0.35))] * 20
+    assert _companion_cut(unflagged, weight=0.5, cut=0.5, precision_wanted=0.5) == 0.5
