@@ -27,8 +27,8 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
-    connection = database.connect(args.db)
-    print(f"Database ready at {args.db or config.database_path()} (schema version {database.schema_version(connection)}).")
+    latest = database.applied_migrations(database.connect(args.db))[-1]
+    print(f"Database ready at {args.db or config.database_path()} (latest migration {latest}).")
     return 0
 
 
