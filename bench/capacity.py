@@ -31,15 +31,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import synthetic
+from browser_app import CHROMIUM, COUNT_RERUNS_SCRIPT, PASSWORD, StreamlitPage, StreamlitServer, launch_chromium
+from proxy_app import NginxProxy
+
+from reflection import accounts, db as database
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
-
-import synthetic  # noqa: E402
-from browser_app import CHROMIUM, COUNT_RERUNS_SCRIPT, PASSWORD, StreamlitPage, StreamlitServer, launch_chromium  # noqa: E402
-from proxy_app import NginxProxy  # noqa: E402
-
-from reflection import accounts, db as database  # noqa: E402
 
 CHECK_TARGET_S = 1.0
 PAGE_TARGET_S = 0.5

@@ -17,17 +17,15 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout, uninstalled
-
-from reflection.language.evaluation import (  # noqa: E402
+from reflection.language.evaluation import (
     BLINDSET_PATH,
     DEVSET_PATH,
     FRESHSET_PATH,
     evaluate,
     load_examples,
 )
-from reflection.language.training import train  # noqa: E402
-from reflection.language.training.corpus import Item  # noqa: E402
+from reflection.language.training import train
+from reflection.language.training.corpus import Item
 
 PARTS = {"rules": (True, False), "model": (False, True), "both": (True, True)}
 

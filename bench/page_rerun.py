@@ -15,15 +15,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import synthetic
+from streamlit.testing.v1 import AppTest
+
+from reflection import sessions
+from views._common import SESSION_KEY
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import synthetic  # noqa: E402
-
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from reflection import sessions  # noqa: E402
-from views._common import SESSION_KEY  # noqa: E402
 
 TARGET_MS = 300
 

@@ -15,11 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import synthetic
 
-import synthetic  # noqa: E402
-
-from reflection import accounts, journal  # noqa: E402
+from reflection import accounts, journal
 
 MEDIAN_TARGET_MS = 20
 MAX_TARGET_MS = 100

@@ -14,13 +14,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
+from browser_app import CHROMIUM, COUNT_RERUNS_SCRIPT, PASSWORD, StreamlitPage, launch_chromium, start_server
 
-from browser_app import CHROMIUM, COUNT_RERUNS_SCRIPT, PASSWORD, StreamlitPage, launch_chromium, start_server  # noqa: E402
-
-from reflection import accounts, db as database  # noqa: E402
+from reflection import accounts, db as database
 
 TARGET_MB = 400
 SENTENCE = "My low kids need more time with fractions, and the parents do not care about homework."

@@ -19,13 +19,12 @@ import tempfile
 import tracemalloc
 from pathlib import Path
 
+from streamlit.testing.v1 import AppTest
+
+from reflection import accounts, db as database, groups, journal, prompts, sessions, sharing
+from views._common import SESSION_KEY
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from reflection import accounts, db as database, groups, journal, prompts, sessions, sharing  # noqa: E402
-from views._common import SESSION_KEY  # noqa: E402
 
 TARGET_GROWTH = 0.10
 WARM_UP_ACTIONS = 20

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
@@ -104,7 +104,7 @@ def refuse_live_file(db: Database, destination: Path) -> None:
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def connect(path: str | Path | None = None) -> Database:
@@ -240,7 +240,7 @@ def _record_numbered_migrations(db: Database) -> None:
     if numbered_version == 0 or migrations.applied(db):
         return
     migrations.ensure_migrations_table(db)
-    bridged_at = str(datetime.now(timezone.utc))  # the text form sqlite-utils records
+    bridged_at = str(datetime.now(UTC))  # the text form sqlite-utils records
     db[migrations.migrations_table].insert_all(
         {"migration_set": migrations.name, "name": migration.name, "applied_at": bridged_at}
         for migration in migrations.pending(db)[:numbered_version]
