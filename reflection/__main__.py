@@ -8,8 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import accounts, config
-from . import db as database
+from . import accounts, config, db as database
 from .errors import ReflectionError
 
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reflection import accounts, groups, journal, sharing
-from reflection import db as database
+from reflection import accounts, db as database, groups, journal, sharing
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
