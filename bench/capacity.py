@@ -7,7 +7,7 @@ Insights, back to Write. Latency is the user's: from the click (or the typed tex
 until the page has finished the run it caused. A simulated teacher is far busier than a real one
 (one check every half minute or so, where a teacher writes for minutes between checks).
 
-Targets (DESIGN.md / issue 15): p95 of "check" <= 1 s and of page actions <= 500 ms. Saving runs the
+Targets (docs/architecture.md, Targets): p95 of "check" <= 1 s and of page actions <= 500 ms. Saving runs the
 checker again (the stored analysis), so it is held to the check's target. The server's CPU (its
 processes and their children) and RSS are read from /proc; the load average is printed beside
 every figure because the machine is shared.

@@ -1,6 +1,6 @@
 """Page reruns in Streamlit's AppTest for a teacher with a big journal: the Write and Journal pages.
 
-Target (DESIGN.md): median rerun <= 300 ms with 10,000 entries.
+Target (docs/architecture.md, Targets): median rerun <= 300 ms with 10,000 entries.
 
     .venv/bin/python bench/page_rerun.py [--entries 10000] [--others 10000] [--reruns 15]
 """

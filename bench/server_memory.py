@@ -1,6 +1,6 @@
 """Memory of the real server: `streamlit run serve.py`, signed in from headless Chromium, model loaded.
 
-Target (DESIGN.md): <= 400 MB RSS with the spaCy model loaded. The model loads on the first language
+Target (docs/architecture.md, Targets): <= 400 MB RSS with the spaCy model loaded. The model loads on the first language
 check, so the bench signs in, writes a sentence and presses "Check my language" in a real browser,
 then reads the server process's VmRSS (and its peak, VmHWM) from /proc.
 

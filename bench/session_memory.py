@@ -1,7 +1,7 @@
 """Memory over one long session: a teacher's 200 page actions in Streamlit's AppTest (one session).
 
-Target (DESIGN.md, "flat over a long session"): RSS grows at most 10 % from action 20 (everything
-loaded, the spaCy model included) to the last action. Every action writes new words, as a teacher
+Target (docs/architecture.md, Targets: memory over a long session): RSS grows at most 10 % from action 20
+(everything loaded, the spaCy model included) to the last action. Every action writes new words, as a teacher
 does: a leak that keeps something per text or per run shows here. `--trace` also prints the ten
 places whose Python allocations grew most over the same span (tracemalloc; slower).
 

@@ -4,7 +4,7 @@ Every module that reads or writes user data asks `require()` (or `allowed()`), a
 narrows its SQL with the scope helpers below, so a rule changes here and nowhere else.
 
 Objects are database rows (dicts). Actions:
-    read, list, search, edit, delete, comment, share  — the matrix in DESIGN.md
+    read, list, search, edit, delete, comment, share  — summed up in docs/architecture.md
     create   — add a child object (a note or action item to a debrief, a debrief to a group), or a
                new group (kind "groups", the collection: admins and current facilitators)
     manage   — facilitator/admin work on a PLC group (remove members, norms) or admin work on accounts;

@@ -1,5 +1,5 @@
-"""The README's command table against the command line itself: every command and option is listed, and
-nothing is listed that does not exist."""
+"""Docs checked against the code: the README's command table against the command line (every command and
+option listed, nothing listed that does not exist), and docs/architecture.md's map against the modules."""
 
 import argparse
 import re
@@ -47,3 +47,12 @@ def test_the_readme_row_of_each_command_lists_exactly_its_options(command):
 def test_the_readme_names_the_options_every_command_takes_above_the_table():
     above_the_table = _command_section().split("\n|", 1)[0]
     assert _long_options(command_line.build_parser()) <= set(re.findall(r"--[a-z-]+", above_the_table))
+
+
+def test_the_architecture_map_names_every_module():
+    architecture = (PROJECT_ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    modules = [*PROJECT_ROOT.glob("*.py"), *PROJECT_ROOT.glob("views/*.py"), *PROJECT_ROOT.glob("reflection/**/*.py")]
+    unnamed = [str(path.relative_to(PROJECT_ROOT)) for path in modules
+               if path.name != "__init__.py"
+               if not re.search(rf"[`/]{re.escape(path.name)}`", architecture)]
+    assert unnamed == []
