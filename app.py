@@ -6,10 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from views import _common as ui
-from reflection import accounts, audit, setup_code, single_sign_on
-from reflection import db as database
+from reflection import accounts, audit, db as database, setup_code, single_sign_on
 from reflection.errors import ReflectionError
+from views import _common as ui
 
 # A shipped file: a material icon as page_icon makes every browser fetch the favicon from an outside font host.
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"

@@ -17,8 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from reflection import accounts, config, sessions, setup_code
-from reflection import db as database
+from reflection import accounts, config, db as database, sessions, setup_code
 from views import _common as ui
 
 STREAMLIT_IDENTITY_COOKIE = "_streamlit_user"  # and its "_tokens" twin, each possibly split into numbered parts

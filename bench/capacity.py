@@ -7,7 +7,7 @@ Insights, back to Write. Latency is the user's: from the click (or the typed tex
 until the page has finished the run it caused. A simulated teacher is far busier than a real one
 (one check every half minute or so, where a teacher writes for minutes between checks).
 
-Targets (DESIGN.md / issue 15): p95 of "check" <= 1 s and of page actions <= 500 ms. Saving runs the
+Targets (docs/architecture.md, Targets): p95 of "check" <= 1 s and of page actions <= 500 ms. Saving runs the
 checker again (the stored analysis), so it is held to the check's target. The server's CPU (its
 processes and their children) and RSS are read from /proc; the load average is printed beside
 every figure because the machine is shared.
@@ -31,15 +31,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import synthetic
+from browser_app import CHROMIUM, COUNT_RERUNS_SCRIPT, PASSWORD, StreamlitPage, StreamlitServer, launch_chromium
+from proxy_app import NginxProxy
+
+from reflection import accounts, db as database
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
-
-import synthetic  # noqa: E402
-from browser_app import CHROMIUM, COUNT_RERUNS_SCRIPT, PASSWORD, StreamlitPage, StreamlitServer, launch_chromium  # noqa: E402
-from proxy_app import NginxProxy  # noqa: E402
-
-from reflection import accounts, db as database  # noqa: E402
 
 CHECK_TARGET_S = 1.0
 PAGE_TARGET_S = 0.5

@@ -25,15 +25,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
+import synthetic
+from browser_app import CHROMIUM, COUNT_RERUNS_SCRIPT, PASSWORD, StreamlitPage, launch_chromium, start_server
+from capacity import PAGE_TARGET_S, percentile
 
-import synthetic  # noqa: E402
-from browser_app import CHROMIUM, COUNT_RERUNS_SCRIPT, PASSWORD, StreamlitPage, launch_chromium, start_server  # noqa: E402
-from capacity import PAGE_TARGET_S, percentile  # noqa: E402
-
-from reflection import accounts, config, db as database  # noqa: E402
+from reflection import accounts, config, db as database
 
 BASELINE_ACTIONS = 10
 

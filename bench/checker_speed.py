@@ -14,17 +14,13 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout, uninstalled
+import spacy
 
-import spacy  # noqa: E402
-
-from reflection.language import analyse, analyse_many, load_nlp  # noqa: E402
-from reflection.language.evaluation import load_examples  # noqa: E402
-from reflection.language.pipeline import model_name  # noqa: E402
+from reflection.language import analyse, analyse_many, load_nlp
+from reflection.language.evaluation import load_examples
+from reflection.language.pipeline import model_name
 
 
 def make_entries(count: int, words: int, seed: int) -> list[str]:

@@ -12,12 +12,9 @@ import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout, uninstalled
-
-from reflection.language import analyse, load_nlp  # noqa: E402
-from reflection.language.evaluation import load_examples  # noqa: E402
+from reflection.language import analyse, load_nlp
+from reflection.language.evaluation import load_examples
 
 TARGET = 2.0
 

@@ -1,6 +1,6 @@
 """Page reruns in Streamlit's AppTest for a teacher with a big journal: the Write and Journal pages.
 
-Target (DESIGN.md): median rerun <= 300 ms with 10,000 entries.
+Target (docs/architecture.md, Targets): median rerun <= 300 ms with 10,000 entries.
 
     .venv/bin/python bench/page_rerun.py [--entries 10000] [--others 10000] [--reruns 15]
 """
@@ -15,15 +15,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import synthetic
+from streamlit.testing.v1 import AppTest
+
+from reflection import sessions
+from views._common import SESSION_KEY
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import synthetic  # noqa: E402
-
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from reflection import sessions  # noqa: E402
-from views._common import SESSION_KEY  # noqa: E402
 
 TARGET_MS = 300
 

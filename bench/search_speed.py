@@ -1,6 +1,6 @@
 """Full-text search for one user in a big database, through `reflection.journal.search_entries`.
 
-Target (DESIGN.md): 100,000 entries of ~150 words over many users, 20 results in bm25 order:
+Target (docs/architecture.md, Targets): 100,000 entries of ~150 words over many users, 20 results in bm25 order:
 median <= 20 ms over typical queries, none over 100 ms, common words included.
 
     .venv/bin/python bench/search_speed.py [--entries 100000] [--users 200] [--repeat 7]
@@ -15,11 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import synthetic
 
-import synthetic  # noqa: E402
-
-from reflection import accounts, journal  # noqa: E402
+from reflection import accounts, journal
 
 MEDIAN_TARGET_MS = 20
 MAX_TARGET_MS = 100

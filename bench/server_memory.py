@@ -1,6 +1,6 @@
 """Memory of the real server: `streamlit run serve.py`, signed in from headless Chromium, model loaded.
 
-Target (DESIGN.md): <= 400 MB RSS with the spaCy model loaded. The model loads on the first language
+Target (docs/architecture.md, Targets): <= 400 MB RSS with the spaCy model loaded. The model loads on the first language
 check, so the bench signs in, writes a sentence and presses "Check my language" in a real browser,
 then reads the server process's VmRSS (and its peak, VmHWM) from /proc.
 
@@ -14,13 +14,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
+from browser_app import CHROMIUM, COUNT_RERUNS_SCRIPT, PASSWORD, StreamlitPage, launch_chromium, start_server
 
-from browser_app import CHROMIUM, COUNT_RERUNS_SCRIPT, PASSWORD, StreamlitPage, launch_chromium, start_server  # noqa: E402
-
-from reflection import accounts, db as database  # noqa: E402
+from reflection import accounts, db as database
 
 TARGET_MB = 400
 SENTENCE = "My low kids need more time with fractions, and the parents do not care about homework."

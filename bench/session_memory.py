@@ -1,7 +1,7 @@
 """Memory over one long session: a teacher's 200 page actions in Streamlit's AppTest (one session).
 
-Target (DESIGN.md, "flat over a long session"): RSS grows at most 10 % from action 20 (everything
-loaded, the spaCy model included) to the last action. Every action writes new words, as a teacher
+Target (docs/architecture.md, Targets: memory over a long session): RSS grows at most 10 % from action 20
+(everything loaded, the spaCy model included) to the last action. Every action writes new words, as a teacher
 does: a leak that keeps something per text or per run shows here. `--trace` also prints the ten
 places whose Python allocations grew most over the same span (tracemalloc; slower).
 
@@ -19,13 +19,12 @@ import tempfile
 import tracemalloc
 from pathlib import Path
 
+from streamlit.testing.v1 import AppTest
+
+from reflection import accounts, db as database, groups, journal, prompts, sessions, sharing
+from views._common import SESSION_KEY
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from reflection import accounts, db as database, groups, journal, prompts, sessions, sharing  # noqa: E402
-from views._common import SESSION_KEY  # noqa: E402
 
 TARGET_GROWTH = 0.10
 WARM_UP_ACTIONS = 20

@@ -17,9 +17,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from reflection import access, db as database, language  # noqa: E402
+from reflection import access, db as database, language
 
 # Every entry opens with "Today in class the students ...": common words a search must still answer fast.
 TOPICS = [

@@ -8,8 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import accounts, config
-from . import db as database
+from . import accounts, config, db as database
 from .errors import ReflectionError
 
 
@@ -27,8 +26,8 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
-    connection = database.connect(args.db)
-    print(f"Database ready at {args.db or config.database_path()} (schema version {database.schema_version(connection)}).")
+    latest = database.applied_migrations(database.connect(args.db))[-1]
+    print(f"Database ready at {args.db or config.database_path()} (latest migration {latest}).")
     return 0
 
 

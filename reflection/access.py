@@ -4,7 +4,7 @@ Every module that reads or writes user data asks `require()` (or `allowed()`), a
 narrows its SQL with the scope helpers below, so a rule changes here and nowhere else.
 
 Objects are database rows (dicts). Actions:
-    read, list, search, edit, delete, comment, share  — the matrix in DESIGN.md
+    read, list, search, edit, delete, comment, share  — summed up in docs/architecture.md
     create   — add a child object (a note or action item to a debrief, a debrief to a group), or a
                new group (kind "groups", the collection: admins and current facilitators)
     manage   — facilitator/admin work on a PLC group (remove members, norms) or admin work on accounts;
@@ -24,7 +24,8 @@ change by agreement. An admin may create a circle and see that it exists, never 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
@@ -190,7 +191,7 @@ def _debrief(db: Database, user: User, action: str, debrief: dict) -> bool:
     return False
 
 
-def _debrief_child(author_columns: tuple[str, ...]) -> Callable[[Database, "User", str, dict], bool]:
+def _debrief_child(author_columns: tuple[str, ...]) -> Callable[[Database, User, str, dict], bool]:
     """Notes and action items share one rule: the group reads; while open, their authors and the
     facilitator edit; an action item's owner or the facilitator ticks it done, even after closing."""
 
@@ -243,7 +244,7 @@ def _answer(db: Database, user: User, action: str, answer: dict) -> bool:
     return action == "delete" and answer["author_id"] == user.id
 
 
-_RULES: dict[str, Callable[[Database, "User", str, object], bool]] = {
+_RULES: dict[str, Callable[[Database, User, str, object], bool]] = {
     "accounts": _accounts,
     "groups": _groups,
     "circles": _circles,

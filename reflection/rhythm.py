@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
 from dateutil import rrule
@@ -80,7 +80,7 @@ class Rhythm:
 
     def next_meeting(self, now: datetime | None = None) -> datetime:
         """The next meeting that has not ended yet, in the group's time zone."""
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         return self.meetings().after(now - timedelta(minutes=self.minutes), inc=True)
 
 
@@ -195,7 +195,7 @@ def quiet_note(rhythm: Rhythm, last_met: datetime | None, now: datetime) -> str 
 
 def upcoming_meetings(db: Database, user: User, now: datetime | None = None) -> list[Upcoming]:
     """The next meeting of every group the user belongs to, soonest first, each with its quiet note."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     rows = db.query(
         f"{_RHYTHM_SELECT} WHERE group_rhythms.group_id IN (SELECT group_id FROM group_members WHERE user_id = ?)",
         [user.id],
@@ -225,7 +225,7 @@ def calendar_file(db: Database, user: User, group_id: int, host: str = "reflecti
     calendar.add("method", "PUBLISH")
     event = icalendar.Event()
     event.add("uid", f"group-{group_id}-rhythm@{host}")
-    event.add("dtstamp", datetime.now(timezone.utc))
+    event.add("dtstamp", datetime.now(UTC))
     event.add("summary", rhythm.group_name)
     event.add("description", f"{rhythm.describe()}. Open Reflection to start the check-in together.")
     event.add("dtstart", rhythm.first_meeting)

@@ -2,9 +2,10 @@
 
 An identity opens the active account whose email is the identity's email, and only when the provider says the
 email is verified: an unverified address could be anyone's. Google and most providers say so in `email_verified`;
-Microsoft Entra sends instead, when asked for it, `xms_edov` (the email's domain is verified by its owner). When no account has that email, the admin's choice
-applies: refuse, or create a teacher account for emails in the allowed domains. Accounts made here have no
-password (SSO_ONLY_HASH matches none), so they open only through the school's sign-in.
+Microsoft Entra sends instead, when asked for it, `xms_edov` (the email's domain is verified by its owner). When
+no account has that email, the admin's choice applies: refuse, or create a teacher account for emails in the
+allowed domains. Accounts made here have no password (SSO_ONLY_HASH matches none), so they open only through
+the school's sign-in.
 """
 
 from __future__ import annotations

@@ -10,14 +10,25 @@ commenting on a group, are asked of `access.allowed` directly so that a future r
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Callable
 
 import pytest
 
 from reflection import (
-    access, accounts, audit, circles, db as database, groups, journal, newcomers, prompts, rhythm, sessions, sharing,
+    access,
+    accounts,
+    audit,
+    circles,
+    db as database,
+    groups,
+    journal,
+    newcomers,
+    prompts,
+    rhythm,
+    sessions,
+    sharing,
 )
 from reflection.errors import AccessDenied, InvalidInput, SessionEnded
 

@@ -5,8 +5,7 @@ from datetime import date
 
 import pytest
 
-from reflection import account_deletion, accounts, drafts, journal, prompt_store
-from reflection import db as database
+from reflection import account_deletion, accounts, db as database, drafts, journal, prompt_store
 from reflection.errors import InvalidInput, SignInFailed
 
 # A word no dictionary has, so finding any trace of it (or of its stem) means private text survived.

@@ -173,14 +173,14 @@ def test_outsiders_cannot_read_ask_or_answer_and_only_authors_delete(db, circle,
     answer = circles.answer_question(db, peer, question.id, "In the prep room, top drawer.")
     for who in (outsider, coach):
         for reach in (
-            lambda: circles.get_question(db, who, question.id),
-            lambda: circles.answer_question(db, who, question.id, "Me too."),
-            lambda: circles.post_question(db, who, group.id, "Hello?"),
-            lambda: circles.check_text(db, who, group.id, "Hello?"),
-            lambda: circles.delete_answer(db, who, answer.id),
+            lambda who: circles.get_question(db, who, question.id),
+            lambda who: circles.answer_question(db, who, question.id, "Me too."),
+            lambda who: circles.post_question(db, who, group.id, "Hello?"),
+            lambda who: circles.check_text(db, who, group.id, "Hello?"),
+            lambda who: circles.delete_answer(db, who, answer.id),
         ):
             with pytest.raises(AccessDenied):
-                reach()
+                reach(who)
         assert circles.list_questions(db, who, group.id) == []
     with pytest.raises(AccessDenied):
         circles.delete_question(db, peer, question.id)

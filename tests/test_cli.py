@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reflection import accounts, groups, journal, sharing
-from reflection import db as database
+from reflection import accounts, db as database, groups, journal, sharing
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,8 +24,9 @@ def test_init_db_creates_a_migrated_database(tmp_path):
     path = tmp_path / "cli.db"
     result = run_cli("--db", str(path), "init-db")
     assert result.returncode == 0, result.stderr
-    assert f"schema version {len(database.MIGRATIONS)}" in result.stdout
-    assert database.schema_version(database.connect(path)) == len(database.MIGRATIONS)
+    connection = database.connect(path)
+    assert database.migrations.pending(connection) == []
+    assert f"latest migration {database.applied_migrations(connection)[-1]}" in result.stdout
 
 
 def test_create_user_reads_the_password_from_the_environment(tmp_path):

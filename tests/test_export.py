@@ -12,8 +12,8 @@ from datetime import date
 import pytest
 
 from reflection import drafts, export, journal, prompt_store, prompts
-from reflection.errors import InvalidInput
 from reflection.config import PROJECT_ROOT
+from reflection.errors import InvalidInput
 
 
 def write(db, user, body, created_at=None, **fields):

@@ -11,10 +11,9 @@ import itertools
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from views import _common as ui
 from reflection import config, journal, language
 from reflection.errors import InvalidInput
-
+from views import _common as ui
 
 
 def fuzz(max_examples: int) -> settings:

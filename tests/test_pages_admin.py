@@ -3,11 +3,10 @@
 from pathlib import Path
 
 import pytest
-
+from apptest_text import texts
 from streamlit.testing.v1 import AppTest
 
 from reflection import accounts, journal
-from apptest_text import texts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

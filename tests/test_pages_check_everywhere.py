@@ -1,8 +1,9 @@
 """The language check wherever people write: every step of a guided entry, editing in the Journal,
 dismissals that stay with their entry, and a private check before a debrief note or a comment is posted."""
 
-from reflection import groups, journal, prompts, sharing
 from apptest_text import texts
+
+from reflection import groups, journal, prompts, sharing
 
 FLAGGED_STEP = "These kids are lazy about homework."
 

@@ -3,8 +3,9 @@ page's circle and newcomer controls, signed in as each person in turn."""
 
 from datetime import date, time
 
-from reflection import circles, groups, newcomers, prompts, rhythm
 from test_pages_together import click, open_page, shown
+
+from reflection import circles, groups, newcomers, prompts, rhythm
 from views._common import escape
 
 CIRCLES = "views/circles.py"

@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from reflection import accounts, config, journal, setup_code
 from apptest_text import texts
+
+from reflection import accounts, config, journal, setup_code
 
 
 def button(at, label):

@@ -1,10 +1,10 @@
 """The guided writing flow, the prompt library page and the language-check panel, through AppTest."""
 
 import pytest
+from apptest_text import texts
 
 from reflection import groups, journal, prompt_store, prompts
 from reflection.errors import AccessDenied
-from apptest_text import texts
 
 
 def test_guided_flow_saves_one_entry_holding_every_answer(app_test, make_user, db):

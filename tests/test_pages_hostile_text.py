@@ -17,7 +17,16 @@ from datetime import date, time
 import pytest
 
 from reflection import (
-    accounts, circles, drafts, groups, journal, newcomers, prompt_store, prompts, rhythm, sharing,
+    accounts,
+    circles,
+    drafts,
+    groups,
+    journal,
+    newcomers,
+    prompt_store,
+    prompts,
+    rhythm,
+    sharing,
 )
 
 HOST = "https://evil.example"

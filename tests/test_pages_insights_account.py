@@ -3,9 +3,10 @@ export, import and account deletion."""
 
 from datetime import date
 
+from apptest_text import texts
+
 from reflection import accounts, export, journal
 from views._common import SESSION_KEY
-from apptest_text import texts
 
 
 def open_page(app_test, user, page):
@@ -116,8 +117,7 @@ def test_the_account_page_shows_the_username_as_typed(app_test, make_user):
 
 def test_a_deletion_held_up_by_a_backup_says_what_is_left_and_how_to_finish(app_test, make_user, db, db_path,
                                                                              monkeypatch):
-    from reflection import account_deletion
-    from reflection import db as database
+    from reflection import account_deletion, db as database
 
     monkeypatch.setattr(account_deletion, "CLEAR_WAIT_SECONDS", 0.5)
     make_user("admin")

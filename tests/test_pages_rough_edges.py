@@ -4,8 +4,9 @@ and an open entry that lived outside the URL."""
 
 from datetime import date
 
-from reflection import accounts, groups, journal
 from apptest_text import texts
+
+from reflection import accounts, groups, journal
 
 
 def click(at, key):

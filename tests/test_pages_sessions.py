@@ -3,9 +3,10 @@ account at "choose a new password"; changing your password signs your other tabs
 
 from datetime import timedelta
 
+from apptest_text import texts
+
 from reflection import account_deletion, accounts, journal, sessions
 from views._common import SESSION_KEY
-from apptest_text import texts
 
 
 def sign_in(at, username: str, password: str) -> None:

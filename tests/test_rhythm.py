@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -30,13 +30,13 @@ def test_the_next_meeting_keeps_its_wall_clock_time_across_a_clock_change(db, ci
     group, first, _ = circle
     weekly = rhythm.set_rhythm(db, first, group.id, "weekly", date(2026, 10, 20), time(15, 30), "Europe/London")
     # London leaves summer time on 25 October 2026.
-    before = weekly.next_meeting(datetime(2026, 10, 21, tzinfo=timezone.utc))
+    before = weekly.next_meeting(datetime(2026, 10, 21, tzinfo=UTC))
     assert before == datetime(2026, 10, 27, 15, 30, tzinfo=LONDON)
-    assert before.utcoffset() == timedelta(0) and before.astimezone(timezone.utc).hour == 15
-    summer = weekly.next_meeting(datetime(2026, 10, 20, 13, tzinfo=timezone.utc))
-    assert summer == datetime(2026, 10, 20, 15, 30, tzinfo=LONDON) and summer.astimezone(timezone.utc).hour == 14
+    assert before.utcoffset() == timedelta(0) and before.astimezone(UTC).hour == 15
+    summer = weekly.next_meeting(datetime(2026, 10, 20, 13, tzinfo=UTC))
+    assert summer == datetime(2026, 10, 20, 15, 30, tzinfo=LONDON) and summer.astimezone(UTC).hour == 14
     # A meeting under way is still "next" until it ends.
-    during = weekly.next_meeting(datetime(2026, 10, 27, 15, 50, tzinfo=timezone.utc))
+    during = weekly.next_meeting(datetime(2026, 10, 27, 15, 50, tzinfo=UTC))
     assert during == datetime(2026, 10, 27, 15, 30, tzinfo=LONDON)
 
 
@@ -55,7 +55,7 @@ def test_the_calendar_file_parses_and_repeats_like_the_app_says(db, circle):
     assert event.decoded("duration") == timedelta(minutes=40)
     assert event["rrule"].to_ical().decode() == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"
     # Expanding the file's own rule gives the meeting the app shows.
-    now = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 1, tzinfo=UTC)
     from_file = rrule.rrulestr(event["rrule"].to_ical().decode(), dtstart=start).after(now)
     assert from_file == set_to.next_meeting(now) == datetime(2026, 11, 3, 15, 30, tzinfo=LONDON)
     assert rhythm.calendar_file_name(set_to) == "tuesday-circle.ics"
@@ -111,7 +111,7 @@ def test_members_see_their_groups_next_meetings_soonest_first(db, circle, make_u
     plc = groups.create_group(db, admin, "Maths PLC", facilitator_id=first.id)
     rhythm.set_rhythm(db, first, group.id, "weekly", date(2026, 9, 10), time(8, 0), "UTC")
     rhythm.set_rhythm(db, first, plc.id, "weekly", date(2026, 9, 8), time(16, 0), "UTC")
-    now = datetime(2026, 9, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 9, 1, tzinfo=UTC)
     assert [(m.rhythm.group_name, m.group_kind) for m in rhythm.upcoming_meetings(db, first, now)] == [
         ("Maths PLC", "plc"), ("Tuesday circle", "circle")]
     assert [m.rhythm.group_name for m in rhythm.upcoming_meetings(db, peer, now)] == ["Tuesday circle"]
@@ -121,12 +121,12 @@ def test_members_see_their_groups_next_meetings_soonest_first(db, circle, make_u
 def test_a_quiet_note_comes_after_two_missed_meetings_and_a_check_in_clears_it(db, circle):
     group, first, _ = circle
     weekly = rhythm.set_rhythm(db, first, group.id, "weekly", date(2026, 9, 8), time(15, 30), "UTC")
-    assert rhythm.quiet_note(weekly, None, datetime(2026, 9, 10, tzinfo=timezone.utc)) is None  # one missed
-    note = rhythm.quiet_note(weekly, None, datetime(2026, 9, 16, tzinfo=timezone.utc))
+    assert rhythm.quiet_note(weekly, None, datetime(2026, 9, 10, tzinfo=UTC)) is None  # one missed
+    note = rhythm.quiet_note(weekly, None, datetime(2026, 9, 16, tzinfo=UTC))
     assert note.startswith("Tuesday circle has not met yet: 2 of its meetings have passed.")
-    met = datetime(2026, 9, 15, 15, 25, tzinfo=timezone.utc)  # five minutes early still counts
-    assert rhythm.missed_meetings(weekly, met, datetime(2026, 9, 23, tzinfo=timezone.utc)) == 1
-    assert "since 15 September: 2" in rhythm.quiet_note(weekly, met, datetime(2026, 9, 30, tzinfo=timezone.utc))
+    met = datetime(2026, 9, 15, 15, 25, tzinfo=UTC)  # five minutes early still counts
+    assert rhythm.missed_meetings(weekly, met, datetime(2026, 9, 23, tzinfo=UTC)) == 1
+    assert "since 15 September: 2" in rhythm.quiet_note(weekly, met, datetime(2026, 9, 30, tzinfo=UTC))
 
     checkin = circles.start_checkin(db, first, group.id, prompts.load_library().get("circle_checkin"))
     today = datetime.fromisoformat(checkin.started_at)

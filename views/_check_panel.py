@@ -14,10 +14,9 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from views import _common as ui
-from views import _entry_form as entry_form
 from reflection import check_pool, journal, language
 from reflection.errors import ReflectionError
+from views import _common as ui, _entry_form as entry_form
 
 
 @dataclass(frozen=True)

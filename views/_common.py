@@ -15,11 +15,10 @@ import streamlit as st
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from views import _draft_keeper as draft_keeper
-from reflection import accounts, config, prompt_store, prompts, sessions, single_sign_on
-from reflection import db as database
+from reflection import accounts, config, db as database, prompt_store, prompts, sessions, single_sign_on
 from reflection.accounts import User
 from reflection.errors import ReflectionError, SessionEnded
+from views import _draft_keeper as draft_keeper
 
 _DB_KEY = "_db_connection"
 SESSION_KEY = "session_token"  # the token of this tab's server-side session (reflection/sessions.py)

@@ -11,12 +11,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from views import _check_panel as check
-from views import _common as ui
-from views import _draft_keeper as draft_keeper
-from views import _entry_form as entry_form
 from reflection import groups, journal, sharing
 from reflection.accounts import User
+from views import _check_panel as check, _common as ui, _draft_keeper as draft_keeper, _entry_form as entry_form
 
 
 @st.fragment(run_every=30)

@@ -7,10 +7,9 @@ from datetime import date
 
 import streamlit as st
 
-from views import _common as ui
-from views import _draft_keeper as draft_keeper
 from reflection import config, journal, language
 from reflection.accounts import User
+from views import _common as ui, _draft_keeper as draft_keeper
 
 MOODS = {None: "Not set", 1: "1 · drained", 2: "2 · low", 3: "3 · okay", 4: "4 · good", 5: "5 · energised"}
 FIELDS = ("title", "class_period", "taught_on", "mood", "tags", "body")

@@ -8,9 +8,9 @@ from datetime import date, time
 
 import streamlit as st
 
-from views import _common as ui
 from reflection import circles, groups, newcomers, rhythm
 from reflection.accounts import User
+from views import _common as ui
 
 
 def _meeting_of(db, user: User, group_id: int) -> rhythm.Upcoming | None:

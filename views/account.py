@@ -3,10 +3,9 @@ your data, and delete your account."""
 
 import streamlit as st
 
-from views import _common as ui
-from reflection import account_deletion, accounts, audit, config, export, journal, sessions
-from reflection import db as database
+from reflection import account_deletion, accounts, audit, config, db as database, export, journal, sessions
 from reflection.errors import ReflectionError
+from views import _common as ui
 
 user = ui.require_user()
 db = ui.db()

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from views import _common as ui
 from reflection import accounts, circles, groups, journal, language, newcomers, single_sign_on
 from reflection.errors import ReflectionError
+from views import _common as ui
 
 user = ui.require_user()
 db = ui.db()

@@ -6,12 +6,9 @@ import functools
 
 import streamlit as st
 
-from views import _common as ui
-from views import _debrief_runner
-from views import _entry_form as entry_form
-from views import _together as together
 from reflection import circles, groups
 from reflection.errors import InvalidInput, ReflectionError
+from views import _common as ui, _debrief_runner, _entry_form as entry_form, _together as together
 
 PAGE = "circles"
 CHECKIN_PROTOCOL = "circle_checkin"

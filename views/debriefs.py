@@ -6,11 +6,9 @@ import functools
 
 import streamlit as st
 
-from views import _common as ui
-from views import _debrief_runner
-from views import _together as together
 from reflection import groups, newcomers
 from reflection.errors import ReflectionError
+from views import _common as ui, _debrief_runner, _together as together
 
 user = ui.require_user()
 db = ui.db()

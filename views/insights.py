@@ -10,8 +10,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from views import _common as ui
 from reflection import insights, journal, language
+from views import _common as ui
 
 user = ui.require_user()
 db = ui.db()

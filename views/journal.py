@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views import _check_panel as check
-from views import _common as ui
-from views import _draft_keeper as draft_keeper
-from views import _entry_form as entry_form
 from reflection import journal
 from reflection.errors import EditConflict, ReflectionError
+from views import _check_panel as check, _common as ui, _draft_keeper as draft_keeper, _entry_form as entry_form
 
 EDIT = "journal_edit"  # the prefix of the edit form's widgets
 

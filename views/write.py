@@ -7,13 +7,15 @@ from datetime import date
 
 import streamlit as st
 
-from views import _check_panel as check
-from views import _common as ui
-from views import _draft_keeper as draft_keeper
-from views import _entry_form as entry_form
-from views import _together as together
 from reflection import drafts, journal, prompts
 from reflection.errors import ReflectionError
+from views import (
+    _check_panel as check,
+    _common as ui,
+    _draft_keeper as draft_keeper,
+    _entry_form as entry_form,
+    _together as together,
+)
 
 PREFIX = "write"
 FREE_WRITING = ""

@@ -26,9 +26,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff
 # run without spaces. The characters cut become spaces, so every offset stays valid.
 # Quotation marks are never cut: the checker pairs them to skip quoted words.
 _NOISE_KEPT = 3
-_NOISE_RUN = re.compile(r"(?:[^\w\s\"'“”‘’«»„][ \t]*){%d,}" % (_NOISE_KEPT + 1))
+_NOISE_RUN = re.compile(rf"(?:[^\w\s\"'“”‘’«»„][ \t]*){{{_NOISE_KEPT + 1},}}")
 _WORD_KEPT = 40
-_LONG_RUN = re.compile(r"\S{%d,}" % (_WORD_KEPT + 1))
+_LONG_RUN = re.compile(rf"\S{{{_WORD_KEPT + 1},}}")
 
 
 def _kept(length: int):

@@ -30,7 +30,7 @@ class BadInput(Exception):
     pass
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reflection check", description="Check text for deficit language.")
     parser.add_argument("file", nargs="?", help="text file to check; '-' or nothing reads stdin")
     parser.add_argument("--input", help="input file (same as FILE); '-' reads stdin")
@@ -120,7 +120,7 @@ def _human(content: str, out: TextIO) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     if args.file and args.input:
         print("reflection check: give the input either as FILE or as --input, not both", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -4,8 +4,8 @@ and whether the words are about a person other than the writer."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from bisect import bisect_right
+from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 

@@ -20,8 +20,8 @@ import numpy
 import spacy
 from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER, SENT_START
 from spacy.lookups import Lookups
-from spacy.strings import hash_string
 from spacy.ml.models.tok2vec import MaxoutWindowEncoder, MultiHashEmbed, tok2vec_listener_v1
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 from thinc.api import Model, Ops, chain, concatenate, get_current_ops
 from thinc.types import Ragged

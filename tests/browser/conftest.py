@@ -11,10 +11,17 @@ import os
 import re
 
 import pytest
+from browser_app import (
+    CHROMIUM,
+    COUNT_RERUNS_SCRIPT,
+    PASSWORD,
+    PROJECT_ROOT,
+    StreamlitPage,
+    launch_chromium,
+    start_server,
+)
 
 from reflection import accounts, db as database
-
-from browser_app import CHROMIUM, COUNT_RERUNS_SCRIPT, PASSWORD, PROJECT_ROOT, StreamlitPage, launch_chromium, start_server
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 # Generous: the first language check in a fresh server loads spaCy (seconds on 2 busy cores).

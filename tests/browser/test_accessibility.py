@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-
-from reflection import accounts, groups, journal, prompts, sharing
-
 from browser_app import StreamlitPage
 from conftest import ARTIFACTS
+
+from reflection import accounts, groups, journal, prompts, sharing
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 PHONE = {"width": 390, "height": 844}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from reflection import accounts, db as database, journal
-
 from browser_app import PASSWORD, StreamlitPage
+
+from reflection import accounts, db as database, journal
 
 
 def setup_code_from_log(server) -> str:

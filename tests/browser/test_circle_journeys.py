@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import icalendar
+from browser_app import StreamlitPage
 from dateutil import rrule
 
 from reflection import circles, groups
-
-from browser_app import StreamlitPage
 
 CIRCLE = "Second-year science circle"
 WIN = "Paired lab roles meant everyone handled the equipment."

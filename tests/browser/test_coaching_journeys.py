@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from reflection import journal, sharing
-
 from browser_app import StreamlitPage
+
+from reflection import journal, sharing
 
 ENTRY_TITLE = "Fraction strips in pairs"
 ENTRY_BODY = "Marcus Johnson explained equivalent fractions to Sofia Garcia with paper strips."

@@ -9,11 +9,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from reflection import accounts, db as database
-
 from browser_app import PASSWORD, StreamlitPage, StreamlitServer
 from proxy_app import NGINX, NginxProxy
+
+from reflection import accounts, db as database
 
 TEACHER = "teacher-proxy"
 ENTRY_TITLE = "Written through one process"

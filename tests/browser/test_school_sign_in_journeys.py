@@ -11,11 +11,10 @@ import time
 import urllib.request
 
 import pytest
+from browser_app import PASSWORD, PROJECT_ROOT, StreamlitPage, StreamlitServer, free_port
 
 from reflection import accounts, db as database, single_sign_on
 from reflection.errors import SignInFailed
-
-from browser_app import PASSWORD, PROJECT_ROOT, StreamlitPage, StreamlitServer, free_port
 
 PROVIDER_DIR = PROJECT_ROOT / "tests" / "oidc"
 CLIENT_SECRET = "a test client secret that is long enough"

@@ -3,9 +3,9 @@ when it should (sign-out, an admin's reset, "Sign out of all devices")."""
 
 from __future__ import annotations
 
-from reflection import accounts, sessions
-
 from browser_app import PASSWORD, StreamlitPage
+
+from reflection import accounts, sessions
 
 
 def same_browser_tab(app: StreamlitPage) -> StreamlitPage:

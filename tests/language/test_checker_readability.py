@@ -9,7 +9,6 @@ import textwrap
 from reflection.language import readability
 
 
-
 def test_readability_figures():
     figures = readability("The cat sat on the mat. It was a sunny day and the children played outside.")
     assert 15 <= figures["word_count"] <= 17 and figures["sentence_count"] == 2

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from reflection.language.rules import CATEGORIES, RULES_DIR, RuleFileError, load_rules
 from reflection.language.pipeline import DeficitLanguageChecker
+from reflection.language.rules import CATEGORIES, RULES_DIR, RuleFileError, load_rules
 
 
 @pytest.fixture
