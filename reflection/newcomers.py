@@ -20,7 +20,7 @@ from .db import one_row, writing
 from .errors import InvalidInput
 
 NEWCOMER_DAYS = 365
-FIRST_WEEKS_PROMPT_SET = "first_weeks"  # prompt_sets/first_weeks.toml
+FIRST_WEEKS_PROMPT_SET = "first_weeks"  # prompts/first_weeks.toml
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Reflection frameworks and PLC protocols: loading, validation and the text they produce.
 
-A prompt set is a TOML document. Built-in sets live in ``prompt_sets/`` (one file per set, the
+A prompt set is a TOML document. Built-in sets live in ``prompts/`` (one file per set, the
 file stem is the slug); custom sets written by teachers or PLC groups are stored as the same
 TOML text in the database and go through exactly the same validation here.
 

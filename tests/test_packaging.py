@@ -87,7 +87,8 @@ def test_the_installed_wheel_carries_its_data_and_its_command_checks_text_away_f
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(PROJECT_ROOT / name, source / name)
-    shutil.copytree(PROJECT_ROOT / "reflection", source / "reflection", ignore=shutil.ignore_patterns("__pycache__"))
+    for folder in ("reflection", "prompts"):
+        shutil.copytree(PROJECT_ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
     # Offline and against the installed setuptools: the machines that run this reach no package index.
     offline = ["--no-index", "--no-deps", "--no-build-isolation"]
@@ -96,8 +97,10 @@ def test_the_installed_wheel_carries_its_data_and_its_command_checks_text_away_f
 
     names = set(zipfile.ZipFile(wheel).namelist())
     # Every file the package reads at run time; retraining and the rule and prompt guides stay in the checkout.
+    # The top-level prompts/ folder becomes the package's prompt_sets/.
     data = {path.relative_to(source).as_posix() for path in (source / "reflection").rglob("*")
             if path.is_file() and path.suffix not in (".py", ".md") and "training" not in path.parts}
+    data |= {f"reflection/prompt_sets/{path.name}" for path in (source / "prompts").glob("*.toml")}
     assert data - names == set()
     assert {"reflection/prompt_sets/gibbs.toml", "reflection/language/model/meta.json"} <= data
 
