@@ -7,7 +7,6 @@ block any flag they overlap ("lazy river", "at risk of").
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -108,7 +107,6 @@ class RuleSet:
     vocabulary: dict[str, tuple[str, ...]]
     harmless_phrases: tuple[str, ...]
     guides: dict[str, CategoryGuide]
-    version: str
 
 
 def _fail(path: Path, where: str, message: str) -> RuleFileError:
@@ -273,16 +271,12 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
     if not guides_path.is_file():
         raise RuleFileError(f"{CATEGORIES_FILE}: missing from {rules_dir}")
     guides = _load_guides(guides_path)
-    digest = hashlib.sha256()
-    digest.update(vocabulary_path.read_bytes())
-    digest.update(guides_path.read_bytes())
     rules: list[Rule] = []
     seen_ids: set[str] = set()
     for category in CATEGORIES:
         path = rules_dir / f"{category}.toml"
         if not path.is_file():
             raise RuleFileError(f"{path.name}: missing from {rules_dir}")
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
         raw_rules = _read_toml(path).get("rule")
         if not isinstance(raw_rules, list) or not raw_rules:
             raise _fail(path, "[[rule]]", "the file defines no rules")
@@ -292,8 +286,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
                 raise _fail(path, f"rule {rule.id!r}, field 'id'", "is used twice")
             seen_ids.add(rule.id)
             rules.append(rule)
-    version = digest.hexdigest()[:10]
-    return RuleSet(tuple(rules), vocabulary, harmless, guides, version)
+    return RuleSet(tuple(rules), vocabulary, harmless, guides)
 
 
 @lru_cache(maxsize=1)
