@@ -24,22 +24,16 @@ from .rules import Rule, RuleFileError, RuleSet, default_rules, load_rules
 
 COMPONENT_NAME = "deficit_language_checker"
 BREAKS_COMPONENT_NAME = "line_break_sentences"
-# A single line break ends a sentence after these (or after any token without a letter or digit,
-# such as an emoji); after a comma, a dash or a word the line is more likely a wrapped sentence.
-# A line that starts with a list marker starts a sentence whatever ends the line before it.
-_BULLETS = frozenset({"-", "*", "•", "–", "—", "·", "‣", "◦", "+", ">"})
-_CONTINUING = frozenset({",", ";", "-", "–", "—", "(", "/", "&", "+"})
+# List markers, marks that continue a line, asides and frequent words (``[context]`` in
+# rules/_vocabulary.toml).
+_WORDS = default_rules().context_words
 
 # Token attributes a pattern can be triggered by, in the column order of Doc.to_array.
 _TRIGGER_ATTRS = ("LOWER", "LEMMA", "NORM", "ORTH")
 _TRIGGER_COLUMNS = [LOWER, LEMMA, NORM, ORTH, SENT_START]
-# Frequent words in teacher journals, most frequent first: a pattern's trigger is its required
-# word set whose most frequent member is rarest, so that few sentences reach the Matcher.
-_FREQUENT_WORDS = ("be", "the", ".", "a", "-", "to", "and", "of", "in", "they", "it", "i", "kids", "students",
-                   "have", "do", "that", "not", "this", "my", "on", "for", "with", "at", "can", "will", "all",
-                   "we", "our", "he", "she", "no", "like", "get", "would", "could", "these", "those", "group",
-                   "class", "never", "always", "home", "parents", "families", "work", "come")
-_FREQUENCY_RANK = {word: rank for rank, word in enumerate(_FREQUENT_WORDS)}
+# A pattern's trigger is its required word set whose most frequent member is rarest, so that few
+# sentences reach the Matcher.
+_FREQUENCY_RANK = {word: rank for rank, word in enumerate(_WORDS.frequent_words)}
 
 if not Doc.has_extension("deficit_flags"):
     Doc.set_extension("deficit_flags", default=None)
@@ -104,24 +98,21 @@ def line_break_sentences(doc: Doc) -> Doc:
             continue
         if breaks and previous_word is not None:
             text = previous_word.text
-            if breaks > 1 or token.text in _BULLETS or (
-                text not in _CONTINUING and not any(c.isalnum() for c in text)
+            # A single line break ends a sentence after a token without a letter or digit (an
+            # emoji, a full stop); after a comma, a dash or a word the line is more likely wrapped.
+            if breaks > 1 or token.text in _WORDS.bullets or (
+                text not in _WORDS.continuing and not any(c.isalnum() for c in text)
             ):
                 token.is_sent_start = True
         previous_word, breaks = token, 0
     return doc
 
 
-# Asides that close a thought in informal writing: "they're so lazy lol", "parents don't care 🙄".
-# Left in the sentence, the parser takes one for a noun ("lazy" becomes an adjective of "lol"),
-# which hides the judgement; as a sentence of its own it cannot.
-_ASIDES = frozenset({"lol", "lmao", "lmfao", "rofl", "smh", "ugh", "ughh", "ughhh", "haha", "hahaha", "jk", "omg",
-                     "sigh", "smdh", "fml", "idk", "tbh", "ngl", "whatever", "yikes", "welp", "oof", "meh", "xd"})
-
-
 def _is_aside(token: Token) -> bool:
+    """'they're so lazy lol', 'parents don't care 🙄': left in the sentence, the parser takes the
+    aside for a noun ("lazy" becomes an adjective of "lol"), which hides the judgement."""
     text = token.text
-    if token.lower_ in _ASIDES:
+    if token.lower_ in _WORDS.asides:
         return True
     # An emoji or other pictograph: symbols only (Unicode "So"), with their joiners and modifiers.
     return any(unicodedata.category(c) == "So" for c in text) and not any(c.isalnum() for c in text)
@@ -511,7 +502,7 @@ def _required_words(token_pattern: dict[str, Any]) -> tuple[str, list[str]] | No
 
 def _rarity(required: tuple[str, list[str]]) -> tuple[int, int]:
     words = required[1]
-    return min(_FREQUENCY_RANK.get(w.lower(), len(_FREQUENT_WORDS)) for w in words), -len(words)
+    return min(_FREQUENCY_RANK.get(w.lower(), len(_FREQUENCY_RANK)) for w in words), -len(words)
 
 
 def _trigger(pattern: list[dict[str, Any]]) -> tuple[str, list[str]] | None:
