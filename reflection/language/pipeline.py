@@ -35,8 +35,22 @@ _TRIGGER_COLUMNS = [LOWER, LEMMA, NORM, ORTH, SENT_START]
 # sentences reach the Matcher.
 _FREQUENCY_RANK = {word: rank for rank, word in enumerate(_WORDS.frequent_words)}
 
+# The flags as spans too, for displaCy and other spaCy tools: label = category, id = rule id
+# ("model.<category>" for the learned model's), and span._.deficit_flag for the whole Flag.
+SPANS_KEY = "deficit"
+
+
+def _flag_of(span: Span) -> Flag | None:
+    """The flag a span of ``doc.spans["deficit"]`` stands for (flags never overlap: offsets identify it)."""
+    return next(
+        (f for f in span.doc._.deficit_flags or () if (f.start, f.end) == (span.start_char, span.end_char)), None
+    )
+
+
 if not Doc.has_extension("deficit_flags"):
     Doc.set_extension("deficit_flags", default=None)
+if not Span.has_extension("deficit_flag"):
+    Span.set_extension("deficit_flag", getter=_flag_of)
 
 
 class ModelNotInstalledError(RuntimeError):
@@ -77,7 +91,7 @@ def build_nlp(**checker_config: Any) -> Language:
     return nlp
 
 
-@Language.component(BREAKS_COMPONENT_NAME)
+@Language.component(BREAKS_COMPONENT_NAME, assigns=["token.is_sent_start"])
 def line_break_sentences(doc: Doc) -> Doc:
     """Start a sentence after a blank line, at a list marker opening a line, and after a line
     break that follows sentence-final punctuation or a symbol. Left to itself the parser runs a line of emoji ("🙂 👩🏽‍🏫") into
@@ -151,6 +165,10 @@ def _asides_apart(doc: Doc) -> None:
 
 @Language.factory(
     COMPONENT_NAME,
+    # The context rules read the parse, lemmas and tags (the base model maps tags to POS); the
+    # learned span model reads doc.tensor.
+    requires=["doc.sents", "token.dep", "token.head", "token.lemma", "token.tag", "doc.tensor"],
+    assigns=["doc._.deficit_flags", "doc.spans"],
     default_config={"rules_dir": None, "model_dir": None, "use_rules": True, "use_model": True},
 )
 def make_checker(
@@ -164,10 +182,14 @@ def make_checker(
 
 
 class DeficitLanguageChecker:
-    """Sets ``doc._.deficit_flags``: non-overlapping flags sorted by start.
+    """Sets ``doc._.deficit_flags``: non-overlapping flags sorted by start, and the same flags as
+    spans in ``doc.spans["deficit"]``.
 
-    Rule flags come first: each has a rewrite, and rules are precise. The learned model adds the
-    phrases the rules missed, each with its category's guidance and its confidence.
+    In three steps, as spaCy's ``SpanRuler`` works: ``match`` finds what the rules match,
+    ``judge`` decides from the context which matches, and which of the learned model's
+    candidates, are flags, and ``set_annotations`` writes them to the doc. Rule flags come first:
+    each has a rewrite, and rules are precise. The learned model adds the phrases the rules
+    missed, each with its category's guidance and its confidence.
     """
 
     def __init__(self, nlp: Language, rules: RuleSet, learned: LearnedModel | None = None, use_rules: bool = True):
@@ -238,24 +260,32 @@ class DeficitLanguageChecker:
     def pipe(self, docs, batch_size: int = 64):
         """Flags for each doc; the learned model scores a whole batch at once."""
         for batch in spacy.util.minibatch(docs, size=batch_size):
-            if self.learned is None:
-                learned = [[] for _ in batch]
-            else:
-                learned = self.learned.candidates(batch, minimum=self.learned.thresholds.flag)
-            for doc, candidates in zip(batch, learned):
-                doc._.deficit_flags = self._flags(doc, candidates)
+            for doc, candidates in zip(batch, self.model_candidates(batch)):
+                self.set_annotations(doc, self.judge(doc, self.match(doc), candidates))
                 yield doc
 
-    def _flags(self, doc: Doc, candidates: list[Candidate]) -> list[Flag]:
+    def match(self, doc: Doc) -> list[tuple[Rule, Span]]:
+        """Every match of every rule, before its context is weighed."""
+        if not self.use_rules:
+            return []
         columns = doc.to_array(_TRIGGER_COLUMNS)
-        matches = (self._token_matches(doc, columns) + self._phrase_matcher(doc)) if self.use_rules else []
+        found = self._token_matches(doc, columns) + self._phrase_matcher(doc)
+        return [(self._rules_by_key[key], doc[start:end]) for key, start, end in found]
+
+    def model_candidates(self, docs: list[Doc]) -> list[list[Candidate]]:
+        """The learned model's phrases scoring at least its flag threshold, for each doc."""
+        if self.learned is None:
+            return [[] for _ in docs]
+        return self.learned.candidates(docs, minimum=self.learned.thresholds.flag)
+
+    def judge(self, doc: Doc, matches: list[tuple[Rule, Span]], candidates: list[Candidate]) -> list[Flag]:
+        """The flags: matches and candidates that their context leaves standing, without overlaps."""
         if not matches and not candidates:  # the common case: keep it as cheap as the matchers themselves
             return []
-        harmless, quoted = self._context(doc, columns)
+        harmless, quoted = self._context(doc, doc.to_array(_TRIGGER_COLUMNS))
         found = []
-        for key, start, end in matches:
-            rule = self._rules_by_key[key]
-            flag = self._judge(rule, doc[start:end], quoted, harmless)
+        for rule, span in matches:
+            flag = self._rule_flag(rule, span, quoted, harmless)
             if flag is not None:
                 found.append((flag, rule))
         flags = _without_overlaps(found, self._rule_rank)
@@ -263,6 +293,12 @@ class DeficitLanguageChecker:
             judged = self.judge_candidates(candidates, quoted, harmless)
             flags = _with_model_flags(flags, [self._model_flag(c, self.learned.thresholds) for c in judged])
         return flags
+
+    def set_annotations(self, doc: Doc, flags: list[Flag]) -> None:
+        doc._.deficit_flags = flags
+        doc.spans[SPANS_KEY] = [
+            doc.char_span(flag.start, flag.end, label=flag.category, span_id=flag.rule_id) for flag in flags
+        ]
 
     def _context(self, doc: Doc, columns) -> tuple[list[Span], list[tuple[int, int]]]:
         """Harmless phrases and quoted passages: matches inside them are not flags."""
@@ -382,7 +418,7 @@ class DeficitLanguageChecker:
             matches += [(key, match_start + start, match_end + start) for key, match_start, match_end in found]
         return matches
 
-    def _judge(self, rule: Rule, span: Span, quoted, harmless) -> Flag | None:
+    def _rule_flag(self, rule: Rule, span: Span, quoted, harmless) -> Flag | None:
         """The flag this match stands for, or None when its context makes it harmless."""
         if _set_aside(span, quoted, harmless):
             return None

@@ -1,4 +1,4 @@
-"""The deficit-language rules kept as data in ``rules/*.toml``: their schema, loading and catalogue.
+"""The deficit-language rules kept as data in ``rules/*.toml``: their schema and loading.
 
 Each category has one file named after it. ``rules/_vocabulary.toml`` holds word lists shared by
 several categories (referred to from patterns as ``"@name"``), the harmless phrases that block any
