@@ -1,5 +1,10 @@
 """Context that turns a pattern match into a non-flag: quotation, negation, reported labels,
-and whether the words are about a person other than the writer."""
+and whether the words are about a person other than the writer.
+
+The words these rules read are data, under ``[context]`` in ``rules/_vocabulary.toml``; the
+shipped file is read whatever rules directory a checker is built with (only its patterns and
+word lists for patterns can be swapped).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from .rules import default_rules
+
+_WORDS = default_rules().context_words
+
 # Double quotation marks pair up by a regular expression; single ones need the token-level
 # scan in ``_single_quoted`` because the same character is also an apostrophe ("can't", "kids'").
 _DOUBLE_QUOTATION = re.compile(r'"[^"\n]*"|“[^”\n]*”')
@@ -17,30 +26,7 @@ QUOTE_MARKS = "\"“”" + _SINGLE_MARKS  # a text without any of these has no q
 _CLOSING_AFTER = ".,!?…;:"  # a closing single quote may follow a word or sentence punctuation
 _MAX_QUOTE = 200  # characters; an unpaired opener does not swallow the rest of the entry
 
-FIRST_PERSON = frozenset({"i", "me", "we", "us", "myself", "ourselves"})
-THIRD_PERSON = frozenset({"he", "she", "they", "him", "her", "them", "who", "these", "those",
-                          "everyone", "everybody", "anyone", "anybody", "someone", "somebody"})
-# "I don't think she's lazy", "I wouldn't call them lazy"
-_BELIEF_VERBS = frozenset({"think", "believe", "say", "mean", "feel", "agree", "buy", "accept",
-                           "call", "suppose", "see", "consider", "find", "assume"})
-# "A colleague called them lazy", "someone referred to them as the low group": a label the
-# writer reports from someone else, anywhere under the verb ...
-_LABELLING_VERBS = frozenset({"call", "label", "describe", "refer", "dub", "brand"})
-# ... or a claim in the clause a speech verb reports ("a colleague said the kids are lazy").
-_SPEECH_VERBS = frozenset({"say", "claim", "insist", "complain", "tell", "mention", "argue", "suggest",
-                           "joke", "warn", "assert"})
-# "I refuse to treat them as a lost cause", "we reject the idea that ...": the writer turns the
-# judgement down.
-_REJECTING_VERBS = frozenset({"refuse", "reject", "deny", "doubt", "dispute", "debunk", "challenge", "resist",
-                              "question", "stop", "quit", "avoid"})
-# "It's wrong to assume ...", "it's a myth that ...": a clause the writer calls false or unfair.
-_REJECTING_WORDS = frozenset({"wrong", "unfair", "untrue", "false", "myth", "misconception", "stereotype",
-                              "ridiculous", "harmful", "unjust", "nonsense", "mistake", "bias"})
 _CLAUSAL = frozenset({"ccomp", "xcomp", "csubj", "acl", "advcl", "pcomp", "relcl"})
-# "They argued about whether Dally was a lost cause": the clause is a question under discussion.
-_DISCUSSING_VERBS = frozenset({"argue", "debate", "discuss", "talk", "ask", "decide", "disagree", "question"})
-# "..., her mom even said so": the speech verb restates the writer's own claim.
-_ENDORSING = frozenset({"so"})
 _MAX_CLIMB = 8  # dependency paths in one sentence are short; stop runaway loops on odd parses
 
 
@@ -119,23 +105,15 @@ def described_entity(token: Token) -> Token | None:
     return _through_relative_pronoun(subject) if subject is not None else None
 
 
-_QUANTIFIERS = frozenset({"all", "most", "many", "some", "none", "each", "both", "half", "every", "one",
-                          "few", "several", "lot", "majority", "rest"})
-_NEGATIVE_SUBJECTS = frozenset({"nobody", "none", "noone", "neither"})
-_SITUATION_MARKERS = frozenset({"when", "if", "while", "unless", "until", "because", "whenever", "after", "before"})
-# Prepositions that pin a noun to a particular time, place or picture ("those kids in the photo").
-_SPECIFYING_PREPOSITIONS = frozenset({"in", "on", "at", "during", "with", "by", "near", "behind"})
-
-
 def is_other_person(token: Token | None, person_nouns: frozenset[str]) -> bool:
     """True for a learner, family member or third person; false for the writer and for things."""
-    if token is None or token.lower_ in FIRST_PERSON:
+    if token is None or token.lower_ in _WORDS.first_person:
         return False
-    if token.lower_ in _QUANTIFIERS:
+    if token.lower_ in _WORDS.quantifiers:
         # "all of them", "most of the kids": the quantifier stands for the people after "of".
         objects = [g for c in token.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
         return bool(objects) and is_other_person(objects[0], person_nouns)
-    if token.lower_ in THIRD_PERSON or token.lemma_.lower() in person_nouns or token.lower_ in person_nouns:
+    if token.lower_ in _WORDS.third_person or token.lemma_.lower() in person_nouns or token.lower_ in person_nouns:
         return True
     # Names: the small model often tags first names GPE or ORG, so any proper noun counts, and
     # so does a bare number standing for people ("those two are ...").
@@ -151,22 +129,20 @@ def is_about_writer(token: Token) -> bool:
     target = described_entity(token)
     if target is None:
         return False
-    return target.lower_ in FIRST_PERSON or (
-        target.lemma_.lower() in _OWN_WORK
+    return target.lower_ in _WORDS.first_person or (
+        target.lemma_.lower() in _WORDS.own_work
         and any(child.lower_ in {"my", "our"} and child.dep_ == "poss" for child in target.children)
     )
-
-
-# What a teacher owns as their own work: a judgement of it is self-critique ("my lesson was weak").
-_OWN_WORK = frozenset({"lesson", "plan", "planning", "teaching", "instruction", "question", "explanation",
-                       "unit", "routine", "feedback", "directions", "modelling", "modeling", "pacing"})
 
 
 def is_specified(noun: Token) -> bool:
     """'those kids in the 1960s photo', 'those students who finished early': a particular group."""
     return any(
         child.i > noun.i
-        and (child.dep_ in {"relcl", "acl"} or (child.dep_ == "prep" and child.lower_ in _SPECIFYING_PREPOSITIONS))
+        and (
+            child.dep_ in {"relcl", "acl"}
+            or (child.dep_ == "prep" and child.lower_ in _WORDS.specifying_prepositions)
+        )
         for child in noun.children
     )
 
@@ -186,19 +162,14 @@ def is_negated(token: Token) -> bool:
     verb = first.head if first.dep_ in {"acomp", "attr"} else first if first.pos_ in {"VERB", "AUX"} else None
     subject = _subject_of(verb) if verb is not None else None
     return subject is not None and (
-        subject.lower_ in _NEGATIVE_SUBJECTS or any(c.lower_ == "no" or c.dep_ == "neg" for c in subject.children)
+        subject.lower_ in _WORDS.negative_subjects or any(c.lower_ == "no" or c.dep_ == "neg" for c in subject.children)
     )
 
 
 def holds_negation(span: Span) -> bool:
     """The phrase carries its own negation ("don't care", "nobody checks homework"): a negation
     inside the flagged words is the claim itself, not a denial of it."""
-    return any(token.dep_ == "neg" or token.lower_ in _NEGATIVE_SUBJECTS for token in span)
-
-
-# Verbs of failing: denying them is praise ("they never give up", "she never misses a day").
-_FAILING_VERBS = frozenset({"miss", "quit", "fail", "forget", "complain", "hesitate", "disappoint", "stop",
-                            "skip", "waver", "flinch", "lose"})
+    return any(token.dep_ == "neg" or token.lower_ in _WORDS.negative_subjects for token in span)
 
 
 def denies_within(span: Span) -> bool:
@@ -209,10 +180,11 @@ def denies_within(span: Span) -> bool:
             continue
         negated = any(child.dep_ == "neg" or child.lower_ == "never" for child in token.children)
         subject = _subject_of(token)
-        if token.lemma_ in _BELIEF_VERBS and (negated or (subject is not None and subject.lower_ in _NEGATIVE_SUBJECTS)):
+        denied_by_subject = subject is not None and subject.lower_ in _WORDS.negative_subjects
+        if token.lemma_ in _WORDS.belief_verbs and (negated or denied_by_subject):
             return True
         gives_up = token.lemma_ == "give" and any(child.lower_ == "up" for child in token.children)
-        if negated and (token.lemma_ in _FAILING_VERBS or gives_up):
+        if negated and (token.lemma_ in _WORDS.failing_verbs or gives_up):
             return True
     return False
 
@@ -220,7 +192,7 @@ def denies_within(span: Span) -> bool:
 def is_situational(verb: Token) -> bool:
     """'he can't focus when the hallway is noisy': the difficulty is tied to a situation."""
     return any(
-        child.dep_ == "advcl" and any(mark.lower_ in _SITUATION_MARKERS for mark in child.children)
+        child.dep_ == "advcl" and any(mark.lower_ in _WORDS.situation_markers for mark in child.children)
         for child in verb.children
     )
 
@@ -244,14 +216,15 @@ def under_denied_belief(token: Token) -> bool:
     for ancestor in ancestors[1:] if token.dep_ in {"acomp", "attr"} else ancestors:
         if ancestor.i > token.i:
             continue
-        if ancestor.lemma_ in _REJECTING_VERBS:
+        if ancestor.lemma_ in _WORDS.rejecting_verbs:
             return True
         subject = _subject_of(ancestor)
-        if ancestor.lemma_ in _BELIEF_VERBS and subject is not None and subject.lower_ in _NEGATIVE_SUBJECTS:
+        denied_by_subject = subject is not None and subject.lower_ in _WORDS.negative_subjects
+        if ancestor.lemma_ in _WORDS.belief_verbs and denied_by_subject:
             return True
         if not any(child.dep_ == "neg" for child in ancestor.children):
             continue
-        if ancestor.lemma_ in _BELIEF_VERBS or (subject is not None and subject.lower_ in {"it", "that", "this"}):
+        if ancestor.lemma_ in _WORDS.belief_verbs or (subject is not None and subject.lower_ in {"it", "that", "this"}):
             return True
     return _called_false(token)
 
@@ -261,8 +234,10 @@ def _called_false(token: Token) -> bool:
     child = token
     for ancestor in list(token.ancestors)[:_MAX_CLIMB]:
         if child.dep_ in _CLAUSAL and ancestor.i < token.i and (
-            ancestor.lemma_.lower() in _REJECTING_WORDS
-            or any(c.dep_ in {"acomp", "attr"} and c.lemma_.lower() in _REJECTING_WORDS for c in ancestor.children)
+            ancestor.lemma_.lower() in _WORDS.rejecting_words
+            or any(
+                c.dep_ in {"acomp", "attr"} and c.lemma_.lower() in _WORDS.rejecting_words for c in ancestor.children
+            )
         ):
             return True
         child = ancestor
@@ -274,7 +249,7 @@ def under_open_question(token: Token) -> bool:
     for ancestor in [token, *list(token.ancestors)[:_MAX_CLIMB]]:
         if any(child.dep_ == "mark" and child.lower_ == "whether" for child in ancestor.children):
             governor = ancestor.head.head if ancestor.head.pos_ == "ADP" else ancestor.head
-            return governor.lemma_ in _DISCUSSING_VERBS
+            return governor.lemma_ in _WORDS.discussing_verbs
     return False
 
 
@@ -287,33 +262,19 @@ def reported_from_someone_else(token: Token) -> bool:
     """The words are a label someone else used ('a colleague called them lazy')."""
     child = token
     for ancestor in list(token.ancestors)[:_MAX_CLIMB]:
-        reported = ancestor.lemma_ in _LABELLING_VERBS or (
-            ancestor.lemma_ in _SPEECH_VERBS and child.dep_ in {"ccomp", "xcomp", "parataxis"}
+        reported = ancestor.lemma_ in _WORDS.labelling_verbs or (
+            ancestor.lemma_ in _WORDS.speech_verbs and child.dep_ in {"ccomp", "xcomp", "parataxis"}
         )
         if reported:
-            if ancestor.i > token.i and any(c.lower_ in _ENDORSING for c in ancestor.children):
+            if ancestor.i > token.i and any(c.lower_ in _WORDS.endorsing for c in ancestor.children):
                 return False  # "She's not a math person, her mom even said so": endorsed, not reported
             subject = _subject_of(ancestor)
-            return subject is not None and subject.lower_ not in FIRST_PERSON
+            return subject is not None and subject.lower_ not in _WORDS.first_person
         child = ancestor
     return False
 
 
 # --- a named group as the target of a judgement ------------------------------------------------
-
-_DISTANCING = frozenset({"those", "these", "them"})
-# Verbs that are no deficit when denied: "they never miss a day", "they don't hesitate to help".
-_FINE_WHEN_DENIED = frozenset({"miss", "hesitate", "stop", "quit", "mind", "doubt", "forget", "complain",
-                               "fail", "lose", "give", "disappoint", "waste", "skip", "shy", "back"})
-# "the X kids stick together", "keep to themselves": the group is said to keep apart.
-_KEEPING_APART = frozenset({"stick", "sit", "keep", "stay", "hang", "clump", "cluster", "huddle", "segregate"})
-# "the X boys need a firmer hand": control asked for because of who they are.
-_CONTROL_NOUNS = frozenset({"hand", "discipline", "control", "policing", "watching", "supervision"})
-# Qualities whose denial is a deficit claim: "the Somali boys aren't interested".
-_WANTED = frozenset({"interested", "motivated", "engaged", "respectful", "ready", "capable", "able", "prepared",
-                     "invested", "involved", "serious", "teachable", "reachable", "willing", "mature", "bright",
-                     "smart", "responsible", "polite", "interest", "welcome"})
-_HABITUAL = frozenset({"always", "constantly", "forever", "typically", "usually", "generally"})
 
 
 @dataclass(frozen=True)
@@ -329,14 +290,16 @@ def is_judged_group(noun: Token, words: JudgementWords) -> bool:
     """'those Hispanic kids', 'the refugee kids don't try', 'the Arab boys are rude', 'one of the
     Somali girls, they don't participate': the named group is set apart or judged, not just named
     ('the Somali girls ran the assembly', 'our Vietnamese families hosted the festival')."""
-    if any(child.lower_ in _DISTANCING and child.dep_ in {"det", "predet", "nmod", "amod"} for child in noun.children):
+    if any(
+        child.lower_ in _WORDS.distancing and child.dep_ in {"det", "predet", "nmod", "amod"} for child in noun.children
+    ):
         return True
     holder = noun
     for _ in range(_MAX_CLIMB):
         if holder.dep_ == "conj" and holder.head.pos_ in {"NOUN", "PROPN", "PRON", "NUM"}:
             holder = holder.head
         elif holder.dep_ == "pobj" and holder.head.lower_ == "of" and (
-            holder.head.head.lower_ in _QUANTIFIERS or holder.head.head.pos_ in {"NUM", "PRON"}
+            holder.head.head.lower_ in _WORDS.quantifiers or holder.head.head.pos_ in {"NUM", "PRON"}
         ):
             holder = holder.head.head  # "most of the Hispanic kids", "one of the Somali girls"
         else:
@@ -382,17 +345,17 @@ def _is_deficit_predicate(verb: Token, words: JudgementWords) -> bool:
     if complements:
         judged = any(c.lower_ in words.traits or c.lemma_.lower() in words.traits for c in complements)
         # "are behind" / "aren't interested" / but "aren't lazy"
-        return judged != denied if judged else denied and any(c.lemma_.lower() in _WANTED for c in complements)
+        return judged != denied if judged else denied and any(c.lemma_.lower() in _WORDS.wanted for c in complements)
     if any(c.dep_ == "advmod" and c.lower_ in words.traits for c in children):
         return not denied  # "are always behind"
     if denied:
         particle = next((c.lower_ for c in children if c.dep_ == "prt"), "")
-        return lemma not in _FINE_WHEN_DENIED and particle != "up"
+        return lemma not in _WORDS.fine_when_denied and particle != "up"
     if lemma in words.verbs:
         return True
-    if lemma in words.always_verbs and any(c.lower_ in _HABITUAL for c in children):
+    if lemma in words.always_verbs and any(c.lower_ in _WORDS.habitual for c in children):
         return True
-    if lemma in _KEEPING_APART and any(
+    if lemma in _WORDS.keeping_apart and any(
         c.lower_ == "together" or (c.dep_ == "prep" and any(g.lower_ == "themselves" for g in c.children))
         for c in children
     ):
@@ -402,6 +365,6 @@ def _is_deficit_predicate(verb: Token, words: JudgementWords) -> bool:
             continue
         if any(g.lower_ in {"no", "zero"} for g in child.children):
             return True  # "have no manners", "show no respect"
-        if lemma == "need" and child.lemma_.lower() in _CONTROL_NOUNS:
+        if lemma == "need" and child.lemma_.lower() in _WORDS.control_nouns:
             return True
     return False

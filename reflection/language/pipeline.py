@@ -24,25 +24,33 @@ from .rules import Rule, RuleFileError, RuleSet, default_rules, load_rules
 
 COMPONENT_NAME = "deficit_language_checker"
 BREAKS_COMPONENT_NAME = "line_break_sentences"
-# A single line break ends a sentence after these (or after any token without a letter or digit,
-# such as an emoji); after a comma, a dash or a word the line is more likely a wrapped sentence.
-# A line that starts with a list marker starts a sentence whatever ends the line before it.
-_BULLETS = frozenset({"-", "*", "•", "–", "—", "·", "‣", "◦", "+", ">"})
-_CONTINUING = frozenset({",", ";", "-", "–", "—", "(", "/", "&", "+"})
+# List markers, marks that continue a line, asides and frequent words (``[context]`` in
+# rules/_vocabulary.toml).
+_WORDS = default_rules().context_words
 
 # Token attributes a pattern can be triggered by, in the column order of Doc.to_array.
 _TRIGGER_ATTRS = ("LOWER", "LEMMA", "NORM", "ORTH")
 _TRIGGER_COLUMNS = [LOWER, LEMMA, NORM, ORTH, SENT_START]
-# Frequent words in teacher journals, most frequent first: a pattern's trigger is its required
-# word set whose most frequent member is rarest, so that few sentences reach the Matcher.
-_FREQUENT_WORDS = ("be", "the", ".", "a", "-", "to", "and", "of", "in", "they", "it", "i", "kids", "students",
-                   "have", "do", "that", "not", "this", "my", "on", "for", "with", "at", "can", "will", "all",
-                   "we", "our", "he", "she", "no", "like", "get", "would", "could", "these", "those", "group",
-                   "class", "never", "always", "home", "parents", "families", "work", "come")
-_FREQUENCY_RANK = {word: rank for rank, word in enumerate(_FREQUENT_WORDS)}
+# A pattern's trigger is its required word set whose most frequent member is rarest, so that few
+# sentences reach the Matcher.
+_FREQUENCY_RANK = {word: rank for rank, word in enumerate(_WORDS.frequent_words)}
+
+# The flags as spans too, for displaCy and other spaCy tools: label = category, id = rule id
+# ("model.<category>" for the learned model's), and span._.deficit_flag for the whole Flag.
+SPANS_KEY = "deficit"
+
+
+def _flag_of(span: Span) -> Flag | None:
+    """The flag a span of ``doc.spans["deficit"]`` stands for (flags never overlap: offsets identify it)."""
+    return next(
+        (f for f in span.doc._.deficit_flags or () if (f.start, f.end) == (span.start_char, span.end_char)), None
+    )
+
 
 if not Doc.has_extension("deficit_flags"):
     Doc.set_extension("deficit_flags", default=None)
+if not Span.has_extension("deficit_flag"):
+    Span.set_extension("deficit_flag", getter=_flag_of)
 
 
 class ModelNotInstalledError(RuntimeError):
@@ -83,7 +91,7 @@ def build_nlp(**checker_config: Any) -> Language:
     return nlp
 
 
-@Language.component(BREAKS_COMPONENT_NAME)
+@Language.component(BREAKS_COMPONENT_NAME, assigns=["token.is_sent_start"])
 def line_break_sentences(doc: Doc) -> Doc:
     """Start a sentence after a blank line, at a list marker opening a line, and after a line
     break that follows sentence-final punctuation or a symbol. Left to itself the parser runs a line of emoji ("🙂 👩🏽‍🏫") into
@@ -104,24 +112,21 @@ def line_break_sentences(doc: Doc) -> Doc:
             continue
         if breaks and previous_word is not None:
             text = previous_word.text
-            if breaks > 1 or token.text in _BULLETS or (
-                text not in _CONTINUING and not any(c.isalnum() for c in text)
+            # A single line break ends a sentence after a token without a letter or digit (an
+            # emoji, a full stop); after a comma, a dash or a word the line is more likely wrapped.
+            if breaks > 1 or token.text in _WORDS.bullets or (
+                text not in _WORDS.continuing and not any(c.isalnum() for c in text)
             ):
                 token.is_sent_start = True
         previous_word, breaks = token, 0
     return doc
 
 
-# Asides that close a thought in informal writing: "they're so lazy lol", "parents don't care 🙄".
-# Left in the sentence, the parser takes one for a noun ("lazy" becomes an adjective of "lol"),
-# which hides the judgement; as a sentence of its own it cannot.
-_ASIDES = frozenset({"lol", "lmao", "lmfao", "rofl", "smh", "ugh", "ughh", "ughhh", "haha", "hahaha", "jk", "omg",
-                     "sigh", "smdh", "fml", "idk", "tbh", "ngl", "whatever", "yikes", "welp", "oof", "meh", "xd"})
-
-
 def _is_aside(token: Token) -> bool:
+    """'they're so lazy lol', 'parents don't care 🙄': left in the sentence, the parser takes the
+    aside for a noun ("lazy" becomes an adjective of "lol"), which hides the judgement."""
     text = token.text
-    if token.lower_ in _ASIDES:
+    if token.lower_ in _WORDS.asides:
         return True
     # An emoji or other pictograph: symbols only (Unicode "So"), with their joiners and modifiers.
     return any(unicodedata.category(c) == "So" for c in text) and not any(c.isalnum() for c in text)
@@ -160,6 +165,10 @@ def _asides_apart(doc: Doc) -> None:
 
 @Language.factory(
     COMPONENT_NAME,
+    # The context rules read the parse, lemmas and tags (the base model maps tags to POS); the
+    # learned span model reads doc.tensor.
+    requires=["doc.sents", "token.dep", "token.head", "token.lemma", "token.tag", "doc.tensor"],
+    assigns=["doc._.deficit_flags", "doc.spans"],
     default_config={"rules_dir": None, "model_dir": None, "use_rules": True, "use_model": True},
 )
 def make_checker(
@@ -173,10 +182,14 @@ def make_checker(
 
 
 class DeficitLanguageChecker:
-    """Sets ``doc._.deficit_flags``: non-overlapping flags sorted by start.
+    """Sets ``doc._.deficit_flags``: non-overlapping flags sorted by start, and the same flags as
+    spans in ``doc.spans["deficit"]``.
 
-    Rule flags come first: each has a rewrite, and rules are precise. The learned model adds the
-    phrases the rules missed, each with its category's guidance and its confidence.
+    In three steps, as spaCy's ``SpanRuler`` works: ``match`` finds what the rules match,
+    ``judge`` decides from the context which matches, and which of the learned model's
+    candidates, are flags, and ``set_annotations`` writes them to the doc. Rule flags come first:
+    each has a rewrite, and rules are precise. The learned model adds the phrases the rules
+    missed, each with its category's guidance and its confidence.
     """
 
     def __init__(self, nlp: Language, rules: RuleSet, learned: LearnedModel | None = None, use_rules: bool = True):
@@ -247,24 +260,32 @@ class DeficitLanguageChecker:
     def pipe(self, docs, batch_size: int = 64):
         """Flags for each doc; the learned model scores a whole batch at once."""
         for batch in spacy.util.minibatch(docs, size=batch_size):
-            if self.learned is None:
-                learned = [[] for _ in batch]
-            else:
-                learned = self.learned.candidates(batch, minimum=self.learned.thresholds.companion)
-            for doc, candidates in zip(batch, learned):
-                doc._.deficit_flags = self._flags(doc, candidates)
+            for doc, candidates in zip(batch, self.model_candidates(batch)):
+                self.set_annotations(doc, self.judge(doc, self.match(doc), candidates))
                 yield doc
 
-    def _flags(self, doc: Doc, candidates: list[Candidate]) -> list[Flag]:
+    def match(self, doc: Doc) -> list[tuple[Rule, Span]]:
+        """Every match of every rule, before its context is weighed."""
+        if not self.use_rules:
+            return []
         columns = doc.to_array(_TRIGGER_COLUMNS)
-        matches = (self._token_matches(doc, columns) + self._phrase_matcher(doc)) if self.use_rules else []
+        found = self._token_matches(doc, columns) + self._phrase_matcher(doc)
+        return [(self._rules_by_key[key], doc[start:end]) for key, start, end in found]
+
+    def model_candidates(self, docs: list[Doc]) -> list[list[Candidate]]:
+        """The learned model's phrases scoring at least its companion threshold (the lower one), for each doc."""
+        if self.learned is None:
+            return [[] for _ in docs]
+        return self.learned.candidates(docs, minimum=self.learned.thresholds.companion)
+
+    def judge(self, doc: Doc, matches: list[tuple[Rule, Span]], candidates: list[Candidate]) -> list[Flag]:
+        """The flags: matches and candidates that their context leaves standing, without overlaps."""
         if not matches and not candidates:  # the common case: keep it as cheap as the matchers themselves
             return []
-        harmless, quoted = self._context(doc, columns)
+        harmless, quoted = self._context(doc, doc.to_array(_TRIGGER_COLUMNS))
         found = []
-        for key, start, end in matches:
-            rule = self._rules_by_key[key]
-            flag = self._judge(rule, doc[start:end], quoted, harmless)
+        for rule, span in matches:
+            flag = self._rule_flag(rule, span, quoted, harmless)
             if flag is not None:
                 found.append((flag, rule))
         flags = _without_overlaps(found, self._rule_rank)
@@ -272,6 +293,12 @@ class DeficitLanguageChecker:
             judged = self.judge_candidates(candidates, quoted, harmless)
             flags = self._with_model_flags(flags, judged)
         return flags
+
+    def set_annotations(self, doc: Doc, flags: list[Flag]) -> None:
+        doc._.deficit_flags = flags
+        doc.spans[SPANS_KEY] = [
+            doc.char_span(flag.start, flag.end, label=flag.category, span_id=flag.rule_id) for flag in flags
+        ]
 
     def _context(self, doc: Doc, columns) -> tuple[list[Span], list[tuple[int, int]]]:
         """Harmless phrases and quoted passages: matches inside them are not flags."""
@@ -424,7 +451,7 @@ class DeficitLanguageChecker:
             matches += [(key, match_start + start, match_end + start) for key, match_start, match_end in found]
         return matches
 
-    def _judge(self, rule: Rule, span: Span, quoted, harmless) -> Flag | None:
+    def _rule_flag(self, rule: Rule, span: Span, quoted, harmless) -> Flag | None:
         """The flag this match stands for, or None when its context makes it harmless."""
         if _set_aside(span, quoted, harmless):
             return None
@@ -544,7 +571,7 @@ def _required_words(token_pattern: dict[str, Any]) -> tuple[str, list[str]] | No
 
 def _rarity(required: tuple[str, list[str]]) -> tuple[int, int]:
     words = required[1]
-    return min(_FREQUENCY_RANK.get(w.lower(), len(_FREQUENT_WORDS)) for w in words), -len(words)
+    return min(_FREQUENCY_RANK.get(w.lower(), len(_FREQUENCY_RANK)) for w in words), -len(words)
 
 
 def _trigger(pattern: list[dict[str, Any]]) -> tuple[str, list[str]] | None:

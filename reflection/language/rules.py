@@ -1,19 +1,35 @@
-"""Load and validate the deficit-language rules kept as data in ``rules/*.toml``.
+"""The deficit-language rules kept as data in ``rules/*.toml``: their schema and loading.
 
 Each category has one file named after it. ``rules/_vocabulary.toml`` holds word lists shared by
-several categories (referred to from patterns as ``"@name"``) and the harmless phrases that
-block any flag they overlap ("lazy river", "at risk of").
+several categories (referred to from patterns as ``"@name"``), the harmless phrases that block any
+flag they overlap ("lazy river", "at risk of"), and the words the context rules and the sentence
+splitter read. ``rules/_categories.toml`` holds each category's guidance for the learned model's
+flags. Every field is declared once, in the pydantic models below: their descriptions are the
+field reference in ``rules/README.md`` (see ``catalogue.py``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 VOCABULARY_FILE = "_vocabulary.toml"
@@ -47,136 +63,241 @@ CATEGORY_LABELS: dict[str, str] = {
 TEMPLATE_PLACEHOLDERS = ("noun", "subject", "rest", "lead", "last", "verb", "be", "have", "do")
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-_TEXT_FIELDS = ("id", "explanation", "source", "question", "suggestion")
 
 
 class RuleFileError(ValueError):
     """A rule file is malformed; the message names the file, the rule and the field."""
 
 
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    category: str
-    explanation: str
-    source: str
-    alternatives: tuple[str, ...]
-    question: str
-    # Rewrite template for the flagged span; see rewrite.py for the placeholders.
-    suggestion: str
-    # Used instead when an adjective sits before the person noun ("lazy kids"); the span then
-    # grows to cover the noun so the rewrite can move the judgement into a clause.
-    suggestion_attributive: str | None
-    patterns: tuple[tuple[dict[str, Any], ...], ...]
-    phrases: tuple[str, ...]
-    # The matched words must be about someone other than the writer ("students are lazy", not
-    # "lazy river", not "I was lazy with my planning"); found through the dependency parse.
-    about_person: bool
-    # Skip a person noun that is pinned down by what follows ("those kids in the 1960s photo").
-    unless_specified: bool
-    # Skip a judgement tied to a situation ("he can't focus when the hallway is noisy").
-    unless_situational: bool
-    # Grow the span leftwards over the subject ("These kids" + "can't focus") so that the rewrite
-    # can reword it; needs about_person.
-    include_subject: bool
-    # A direct negation ("he is not lazy") cancels the judgement.
-    negatable: bool = False
-    # The words state an ability or promise and are a deficit only when denied: "I don't think
-    # he has it in him", "not everyone is cut out for algebra". Fires only under a negation.
-    only_denied: bool = False
-    # Skip a verb used with a direct object, in its other sense ("checked out Chromebooks").
-    unless_object: bool = False
-    # Naming a group is not a judgement ("the Somali girls ran the assembly"): fire only when the
-    # group is set apart ("those Hispanic kids") or is what a deficit claim is about ("the refugee
-    # kids don't try", "the Arab boys are rude"); see context.is_judged_group.
-    only_judged: bool = False
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be blank")
+    return text
 
 
-@dataclass(frozen=True)
-class CategoryGuide:
-    """What a flag of this category says when no rule (so no rewrite) stands behind it."""
+Text = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1)]
+Words = Annotated[frozenset[Text], Field(min_length=1)]
 
-    explanation: str
-    source: str
-    alternatives: tuple[str, ...]
-    question: str
+
+def _field(expects: str, description: str, **options: Any) -> Any:
+    """A schema field; ``expects`` completes "must be ..." in the error for a bad value."""
+    return Field(description=description, json_schema_extra={"expects": expects}, **options)
+
+
+def _option(description: str) -> Any:
+    """One of a rule's true/false options, off unless the rule sets it."""
+    return _field("true or false", description, default=False)
+
+
+def _words(description: str) -> Any:
+    return _field("a list of words", description)
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Guidance(_Schema):
+    """What a flag tells the writer; a category's guidance stands behind the learned model's flags."""
+
+    explanation: Text = _field("a non-empty string", "one line: why the wording matters")
+    source: Text = _field("a non-empty string", "the guide or paper behind it")
+    alternatives: tuple[Text, ...] = _field(
+        "a list of 1 to 3 strings", "1–3 strengths-based wordings", min_length=1, max_length=3
+    )
+    question: Text = _field("a non-empty string", "a reflective question for the writer")
+
+
+class Examples(_Schema):
+    """A rule's own test: the sentence it flags, the words flagged, and a near miss it leaves alone."""
+
+    flags: Text = _field("a non-empty string", "a sentence the rule flags (and nothing else does)")
+    flagged: Text = _field("a non-empty string", "exactly the words flagged in it")
+    quiet: Text = _field("a non-empty string", "a near miss no rule flags")
+
+
+def _template(template: str | None) -> str | None:
+    for placeholder in _PLACEHOLDER.findall(template or ""):
+        if "|" not in placeholder and placeholder not in TEMPLATE_PLACEHOLDERS:
+            raise ValueError(f"unknown placeholder {{{placeholder}}}")
+    return template
+
+
+class Rule(Guidance):
+    id: Text = _field("a non-empty string", "`category.name`, unique")
+    category: StrictStr = _field("the file's category", "optional: the file's category, which it must match")
+    suggestion: Annotated[StrictStr, AfterValidator(_template)] = _field(
+        'a string ("" for no rewrite)',
+        "rewrite template for the flagged words: "
+        + ", ".join(f"`{{{name}}}`" for name in TEMPLATE_PLACEHOLDERS)
+        + ", `{plural\\|singular}` (see `rewrite.py`); `\"\"` where no grammatical rewrite fits the rule's "
+        "matches: the app then offers the alternatives and the question without an Apply button (so does any "
+        "rewrite that would not fit the words around it)",
+    )
+    suggestion_attributive: Annotated[StrictStr, AfterValidator(_not_blank), AfterValidator(_template)] | None = (
+        _field(
+            "a non-empty string",
+            "optional template used instead when an adjective precedes the person noun (\"lazy kids\"); the span "
+            "grows over the noun so the rewrite can move the judgement into a clause",
+            default=None,
+        )
+    )
+    patterns: tuple[Annotated[tuple[dict[str, Any], ...], Field(min_length=1)], ...] = _field(
+        "a list of token patterns (lists of tables)",
+        "spaCy `Matcher` token patterns (LOWER, LEMMA, NORM, POS, DEP, OP ...); `\"@name\"` stands for a word "
+        "list of `_vocabulary.toml`",
+        default=(),
+    )
+    phrases: tuple[Text, ...] = _field(
+        "a list of strings", "`PhraseMatcher` phrases, matched case-insensitively", default=()
+    )
+    examples: Examples = _field(
+        "a table with flags, flagged and quiet",
+        "`{flags = \"sentence\", flagged = \"words\", quiet = \"near miss\"}`: the rule's own test "
+        "(`tests/language/test_checker_rules.py`)",
+    )
+    about_person: StrictBool = _option(
+        "the words must describe someone other than the writer, found through the parse (\"students are lazy\", "
+        "not \"lazy river\" or \"I was lazy with my planning\")"
+    )
+    include_subject: StrictBool = _option(
+        "with `about_person`: the span grows leftwards over a preceding subject (\"These kids\" + \"can't focus\") "
+        "so that the rewrite can reword it"
+    )
+    negatable: StrictBool = _option(
+        "a negation cancels the judgement (\"he is not lazy\", \"no student is a lost cause\")"
+    )
+    unless_specified: StrictBool = _option(
+        "skip a person noun pinned down by what follows (\"those kids in the 1960s photo\")"
+    )
+    unless_situational: StrictBool = _option(
+        "skip a judgement a clause ties to a situation (\"he can't focus when the hallway is noisy\")"
+    )
+    only_denied: StrictBool = _option(
+        "the words state an ability or promise and are a deficit only when denied: fire only under a negation or "
+        "a denied belief (\"I don't think he has it in him\", \"not everyone is cut out for algebra\")"
+    )
+    unless_object: StrictBool = _option(
+        "skip a verb used with a direct object, in its other sense (\"checked out Chromebooks\")"
+    )
+    only_judged: StrictBool = _option(
+        "naming a group is not a judgement (\"the Somali girls ran the assembly\"): fire only when the group is "
+        "set apart (\"those Hispanic kids\") or is what a deficit claim is about (\"the refugee kids don't try\", "
+        "\"the Arab boys are rude\"; `context.is_judged_group`)"
+    )
+
+    @field_validator("patterns", mode="after")
+    @classmethod
+    def _expand_word_lists(cls, patterns, info: ValidationInfo):
+        vocabulary = info.context["vocabulary"]
+        return tuple(tuple(_expand(token, vocabulary) for token in pattern) for pattern in patterns)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _in_its_file_category(cls, data: Any, info: ValidationInfo) -> Any:
+        if isinstance(data, dict) and "category" not in data:
+            return {**data, "category": info.context["category"]}
+        return data
+
+    @model_validator(mode="after")
+    def _belongs_to_its_file(self, info: ValidationInfo) -> Rule:
+        category = info.context["category"]
+        if not self.id.startswith(f"{category}."):
+            raise _FieldError("id", f"must start with {category + '.'!r}")
+        if self.category != category:
+            raise _FieldError("category", f"must be {category!r} (the file's category)")
+        if not self.patterns and not self.phrases:
+            raise ValueError("needs 'patterns' or 'phrases'")
+        return self
+
+
+class Harmless(_Schema):
+    phrases: tuple[Text, ...] = _field(
+        "a list of strings", "fixed expressions whose words look like a judgement but are not about a person"
+    )
+
+
+class ContextWords(_Schema):
+    """Words the context rules (``context.py``) and the sentence splitter (``pipeline.py``) read."""
+
+    first_person: Words = _words("the writer: their judgements are self-critique")
+    third_person: Words = _words("pronouns that stand for someone other than the writer")
+    belief_verbs: Words = _words("a denied belief cancels a judgement (\"I don't think she's lazy\")")
+    labelling_verbs: Words = _words("a label the writer reports from someone else (\"a colleague called them lazy\")")
+    speech_verbs: Words = _words(
+        "a claim in the clause they report is someone else's (\"a colleague said the kids are lazy\")"
+    )
+    endorsing: Words = _words("after a speech verb, restates the writer's own claim (\"her mom even said so\")")
+    rejecting_verbs: Words = _words("the writer turns the judgement down (\"I refuse to treat them as ...\")")
+    rejecting_words: Words = _words("a clause the writer calls false or unfair (\"it's a myth that ...\")")
+    discussing_verbs: Words = _words("a \"whether\" clause under them is a question under discussion, not a claim")
+    quantifiers: Words = _words("stand for the people after \"of\" (\"most of the kids\")")
+    negative_subjects: Words = _words("a subject that negates its clause (\"nobody here is a lost cause\")")
+    situation_markers: Words = _words("open a clause that ties a difficulty to a situation")
+    specifying_prepositions: Words = _words("pin a noun to a time, place or picture (\"those kids in the photo\")")
+    own_work: Words = _words("a teacher's own work: judging it is self-critique (\"my lesson was weak\")")
+    failing_verbs: Words = _words("denying them is praise (\"they never give up\", \"she never misses a day\")")
+    distancing: Words = _words("set a named group apart (\"those Hispanic kids\")")
+    fine_when_denied: Words = _words("no deficit when denied of a named group (\"they never miss a day\")")
+    keeping_apart: Words = _words("with \"together\" or \"to themselves\": a group said to keep apart")
+    control_nouns: Words = _words("control asked for because of who they are (\"need a firmer hand\")")
+    wanted: Words = _words("qualities whose denial of a named group is a deficit claim")
+    habitual: Words = _words("with an `always_verbs` verb: a habit claimed of a named group")
+    asides: Words = _words(
+        "close a thought in informal writing (\"lol\", \"smh\"); given a sentence of their own so that the parser "
+        "does not take one for a noun"
+    )
+    bullets: Words = _field("a list of marks", "a line starting with one starts a sentence")
+    continuing: Words = _field("a list of marks", "a line ending with one runs on into the next line")
+    frequent_words: tuple[Text, ...] = _field(
+        "a list of words",
+        "frequent words in teacher journals, most frequent first: a pattern is triggered by the word set it needs "
+        "whose commonest member is rarest, so that few sentences reach the Matcher",
+        min_length=1,
+    )
+
+
+class Vocabulary(_Schema):
+    words: dict[str, Annotated[tuple[Text, ...], Field(min_length=1)]] = _field(
+        "a table of non-empty lists of strings", "word lists a pattern refers to as `\"@name\"`"
+    )
+    harmless: Harmless = _field("a table", "phrases that block any flag they overlap")
+    context: ContextWords = _field("a table", "words the context rules read")
 
 
 @dataclass(frozen=True)
 class RuleSet:
+    """Every rule with the data they share, as loaded (not itself a file, so not a schema)."""
+
     rules: tuple[Rule, ...]
-    vocabulary: dict[str, tuple[str, ...]]
+    vocabulary: dict[str, tuple[str, ...]]  # the word lists patterns refer to as "@name"
     harmless_phrases: tuple[str, ...]
-    guides: dict[str, CategoryGuide]
-    version: str
+    context_words: ContextWords
+    guides: dict[str, Guidance]
 
 
-def _fail(path: Path, where: str, message: str) -> RuleFileError:
-    return RuleFileError(f"{path.name}: {where}: {message}")
+class _FieldError(ValueError):
+    """A model-level check that blames one field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise RuleFileError(f"{path.name}: not valid TOML: {error}") from error
-
-
-def _load_vocabulary(path: Path) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
-    data = _read_toml(path)
-    words = data.get("words")
-    if not isinstance(words, dict):
-        raise _fail(path, "[words]", "missing table of word lists")
-    vocabulary: dict[str, tuple[str, ...]] = {}
-    for name, values in words.items():
-        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
-            raise _fail(path, f"words.{name}", "must be a non-empty list of strings")
-        vocabulary[name] = tuple(values)
-    harmless = data.get("harmless", {}).get("phrases", [])
-    if not isinstance(harmless, list) or not all(isinstance(p, str) for p in harmless):
-        raise _fail(path, "harmless.phrases", "must be a list of strings")
-    return vocabulary, tuple(harmless)
-
-
-def _load_guides(path: Path) -> dict[str, CategoryGuide]:
-    data = _read_toml(path)
-    guides = {}
-    for category in CATEGORIES:
-        raw = data.get(category)
-        if not isinstance(raw, dict):
-            raise _fail(path, f"[{category}]", "missing table")
-        for field in ("explanation", "source", "question"):
-            if not isinstance(raw.get(field), str) or not raw[field].strip():
-                raise _fail(path, f"[{category}], field {field!r}", "must be a non-empty string")
-        alternatives = raw.get("alternatives")
-        if not isinstance(alternatives, list) or not 1 <= len(alternatives) <= 3 or not all(
-            isinstance(a, str) and a.strip() for a in alternatives
-        ):
-            raise _fail(path, f"[{category}], field 'alternatives'", "must be a list of 1 to 3 strings")
-        guides[category] = CategoryGuide(
-            raw["explanation"].strip(), raw["source"].strip(), tuple(a.strip() for a in alternatives),
-            raw["question"].strip(),
-        )
-    unknown = sorted(set(data) - set(CATEGORIES))
-    if unknown:
-        raise _fail(path, ", ".join(unknown), "not a category")
-    return guides
-
-
-def _expand(value: Any, vocabulary: dict[str, tuple[str, ...]], path: Path, where: str) -> Any:
+def _expand(value: Any, vocabulary: dict[str, tuple[str, ...]]) -> Any:
     """Replace "@name" references inside a token pattern by the shared word list."""
     if isinstance(value, str) and value.startswith("@"):
         try:
             return list(vocabulary[value[1:]])
         except KeyError:
-            raise _fail(path, where, f"unknown word list {value!r} (not in {VOCABULARY_FILE})") from None
+            raise ValueError(f"unknown word list {value!r} (not in {VOCABULARY_FILE})") from None
     if isinstance(value, dict):
-        return {key: _expand(item, vocabulary, path, where) for key, item in value.items()}
+        return {key: _expand(item, vocabulary) for key, item in value.items()}
     if isinstance(value, list):
         expanded: list[Any] = []
         for item in value:
             # "@name" inside an IN list splices the whole word list in.
-            result = _expand(item, vocabulary, path, where)
+            result = _expand(item, vocabulary)
             if isinstance(item, str) and item.startswith("@"):
                 expanded.extend(result)
             else:
@@ -185,115 +306,106 @@ def _expand(value: Any, vocabulary: dict[str, tuple[str, ...]], path: Path, wher
     return value
 
 
-def _parse_rule(raw: Any, index: int, category: str, path: Path, vocabulary) -> Rule:
-    where = f"rule #{index + 1}"
-    if not isinstance(raw, dict):
-        raise _fail(path, where, "must be a table ([[rule]])")
-    if isinstance(raw.get("id"), str):
-        where = f"rule {raw['id']!r}"
-    for field in _TEXT_FIELDS:
-        if field == "suggestion":
-            # "" when no grammatical rewrite fits the rule's matches: the app then offers the
-            # alternatives and the question without an Apply button.
-            if not isinstance(raw.get(field), str):
-                raise _fail(path, f"{where}, field {field!r}", "must be a string (\"\" for no rewrite)")
+def _problems(error: ValidationError, schema: type[BaseModel]) -> list[tuple[str | None, str]]:
+    """(field path, what is wrong) for each problem pydantic found, in words a rule author can act on."""
+    problems: list[tuple[str | None, str]] = []
+    unknown: dict[str | None, list[str]] = {}  # by the table that holds them
+    for problem in error.errors():
+        if problem["type"] == "extra_forbidden":
+            unknown.setdefault(_dotted(problem["loc"][:-1]), []).append(str(problem["loc"][-1]))
+    problems += [(table, f"unknown field(s) {', '.join(names)}") for table, names in unknown.items()]
+    for problem in error.errors():
+        if problem["type"] == "extra_forbidden":
             continue
-        if not isinstance(raw.get(field), str) or not raw[field].strip():
-            raise _fail(path, f"{where}, field {field!r}", "must be a non-empty string")
-    if not raw["id"].startswith(f"{category}."):
-        raise _fail(path, f"{where}, field 'id'", f"must start with {category + '.'!r}")
-    if raw.get("category", category) != category:
-        raise _fail(path, f"{where}, field 'category'", f"must be {category!r} (the file's category)")
-    alternatives = raw.get("alternatives")
-    if (
-        not isinstance(alternatives, list)
-        or not 1 <= len(alternatives) <= 3
-        or not all(isinstance(a, str) and a.strip() for a in alternatives)
-    ):
-        raise _fail(path, f"{where}, field 'alternatives'", "must be a list of 1 to 3 strings")
-    patterns = raw.get("patterns", [])
-    phrases = raw.get("phrases", [])
-    if not isinstance(patterns, list) or not all(
-        isinstance(p, list) and p and all(isinstance(t, dict) for t in p) for p in patterns
-    ):
-        raise _fail(path, f"{where}, field 'patterns'", "must be a list of token patterns (lists of tables)")
-    if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
-        raise _fail(path, f"{where}, field 'phrases'", "must be a list of strings")
-    if not patterns and not phrases:
-        raise _fail(path, where, "needs 'patterns' or 'phrases'")
-    for field in ("about_person", "include_subject", "negatable", "unless_specified", "unless_situational",
-                  "only_denied", "unless_object", "only_judged"):
-        if not isinstance(raw.get(field, False), bool):
-            raise _fail(path, f"{where}, field {field!r}", "must be true or false")
-    attributive = raw.get("suggestion_attributive")
-    if attributive is not None and not (isinstance(attributive, str) and attributive.strip()):
-        raise _fail(path, f"{where}, field 'suggestion_attributive'", "must be a non-empty string")
-    for field in ("suggestion", "suggestion_attributive"):
-        for placeholder in _PLACEHOLDER.findall(raw.get(field) or ""):
-            if "|" not in placeholder and placeholder not in TEMPLATE_PLACEHOLDERS:
-                raise _fail(path, f"{where}, field {field!r}", f"unknown placeholder {{{placeholder}}}")
-    known = {*_TEXT_FIELDS, "category", "alternatives", "patterns", "phrases", "about_person",
-             "include_subject", "suggestion_attributive", "negatable", "unless_specified",
-             "unless_situational", "only_denied", "unless_object", "only_judged"}
-    unknown = sorted(set(raw) - known)
+        cause = problem.get("ctx", {}).get("error")
+        path = _dotted(problem["loc"])
+        if isinstance(cause, _FieldError):
+            problems.append((cause.field, str(cause)))
+        elif isinstance(cause, ValueError):
+            problems.append((path, str(cause)))
+        else:
+            problems.append((path, f"must be {_expected(schema, problem['loc'])}"))
+    return problems
+
+
+def _dotted(location: tuple) -> str | None:
+    return ".".join(str(part) for part in location) or None
+
+
+def _expected(schema: type[BaseModel], location: tuple) -> str:
+    """The ``expects`` text of the field at ``location`` (the deepest field that declares one)."""
+    expects = "valid"
+    for part in location:
+        fields = getattr(schema, "model_fields", {})
+        if part not in fields:
+            break
+        field = fields[part]
+        expects = (field.json_schema_extra or {}).get("expects", expects)
+        annotation = field.annotation
+        schema = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    return expects
+
+
+def _validated(schema: type[BaseModel], raw: Any, path: Path, where: str, **context: Any):
+    try:
+        return schema.model_validate(raw, context=context)
+    except ValidationError as error:
+        lines = []
+        for field, problem in _problems(error, schema):
+            place = f"{where}, field {field!r}" if field else where
+            lines.append(f"{path.name}: {place}: {problem}")
+        raise RuleFileError("\n".join(lines)) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise RuleFileError(f"{path.name}: missing from {path.parent}")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise RuleFileError(f"{path.name}: not valid TOML: {error}") from error
+
+
+def _load_guides(path: Path) -> dict[str, Guidance]:
+    data = _read_toml(path)
+    guides = {}
+    for category in CATEGORIES:
+        if not isinstance(data.get(category), dict):
+            raise RuleFileError(f"{path.name}: [{category}]: missing table")
+        guides[category] = _validated(Guidance, data[category], path, f"[{category}]")
+    unknown = sorted(set(data) - set(CATEGORIES))
     if unknown:
-        raise _fail(path, where, f"unknown field(s) {', '.join(unknown)}")
-    expanded = tuple(
-        tuple(_expand(pattern, vocabulary, path, f"{where}, field 'patterns'")) for pattern in patterns
-    )
-    return Rule(
-        id=raw["id"],
-        category=category,
-        explanation=raw["explanation"].strip(),
-        source=raw["source"].strip(),
-        alternatives=tuple(a.strip() for a in alternatives),
-        question=raw["question"].strip(),
-        suggestion=raw["suggestion"],
-        suggestion_attributive=attributive,
-        patterns=expanded,
-        phrases=tuple(p.strip() for p in phrases),
-        about_person=raw.get("about_person", False),
-        include_subject=raw.get("include_subject", False),
-        negatable=raw.get("negatable", False),
-        unless_specified=raw.get("unless_specified", False),
-        unless_situational=raw.get("unless_situational", False),
-        only_denied=raw.get("only_denied", False),
-        unless_object=raw.get("unless_object", False),
-        only_judged=raw.get("only_judged", False),
-    )
+        raise RuleFileError(f"{path.name}: {', '.join(unknown)}: not a category")
+    return guides
+
+
+def _load_category(path: Path, category: str, vocabulary: Vocabulary) -> list[Rule]:
+    raw_rules = _read_toml(path).get("rule")
+    if not isinstance(raw_rules, list) or not raw_rules:
+        raise RuleFileError(f"{path.name}: [[rule]]: the file defines no rules")
+    rules = []
+    for index, raw in enumerate(raw_rules):
+        named = isinstance(raw, dict) and isinstance(raw.get("id"), str)
+        where = f"rule {raw['id']!r}" if named else f"rule #{index + 1}"
+        rules.append(_validated(Rule, raw, path, where, category=category, vocabulary=vocabulary.words))
+    return rules
 
 
 def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
-    """Read every rule file; raise RuleFileError naming the file and field on any problem."""
+    """Read every rule file; raise RuleFileError naming the file, rule and field on any problem."""
     vocabulary_path = rules_dir / VOCABULARY_FILE
-    if not vocabulary_path.is_file():
-        raise RuleFileError(f"{VOCABULARY_FILE}: missing from {rules_dir}")
-    vocabulary, harmless = _load_vocabulary(vocabulary_path)
-    guides_path = rules_dir / CATEGORIES_FILE
-    if not guides_path.is_file():
-        raise RuleFileError(f"{CATEGORIES_FILE}: missing from {rules_dir}")
-    guides = _load_guides(guides_path)
-    digest = hashlib.sha256()
-    digest.update(vocabulary_path.read_bytes())
-    digest.update(guides_path.read_bytes())
+    vocabulary = _validated(Vocabulary, _read_toml(vocabulary_path), vocabulary_path, "vocabulary")
+    guides = _load_guides(rules_dir / CATEGORIES_FILE)
     rules: list[Rule] = []
     seen_ids: set[str] = set()
     for category in CATEGORIES:
         path = rules_dir / f"{category}.toml"
-        if not path.is_file():
-            raise RuleFileError(f"{path.name}: missing from {rules_dir}")
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        raw_rules = _read_toml(path).get("rule")
-        if not isinstance(raw_rules, list) or not raw_rules:
-            raise _fail(path, "[[rule]]", "the file defines no rules")
-        for index, raw in enumerate(raw_rules):
-            rule = _parse_rule(raw, index, category, path, vocabulary)
+        for rule in _load_category(path, category, vocabulary):
             if rule.id in seen_ids:
-                raise _fail(path, f"rule {rule.id!r}, field 'id'", "is used twice")
+                raise RuleFileError(f"{path.name}: rule {rule.id!r}, field 'id': is used twice")
             seen_ids.add(rule.id)
             rules.append(rule)
-    version = digest.hexdigest()[:10]
-    return RuleSet(tuple(rules), vocabulary, harmless, guides, version)
+    return RuleSet(tuple(rules), vocabulary.words, vocabulary.harmless.phrases, vocabulary.context, guides)
 
 
 @lru_cache(maxsize=1)

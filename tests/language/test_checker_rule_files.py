@@ -1,4 +1,4 @@
-"""Malformed rule files fail loudly, naming the file and the field."""
+"""Malformed rule files fail loudly, naming the file and the field; the catalogue follows the data."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from reflection.language.catalogue import README_FILE, main, readme_text
 from reflection.language.pipeline import DeficitLanguageChecker
 from reflection.language.rules import CATEGORIES, RULES_DIR, RuleFileError, load_rules
 
@@ -24,13 +25,7 @@ def _edit(path, old, new):
 
 
 def test_shipped_rules_load(rules_dir):
-    assert load_rules(rules_dir).version == load_rules().version
-
-
-def test_version_changes_with_the_rules(rules_dir):
-    before = load_rules(rules_dir).version
-    _edit(rules_dir / "poverty.toml", '"poverty mindset"', '"poverty mindsets"')
-    assert load_rules(rules_dir).version != before
+    assert load_rules(rules_dir) == load_rules()
 
 
 @pytest.mark.parametrize(
@@ -45,6 +40,11 @@ def test_version_changes_with_the_rules(rules_dir):
         ("label.toml", 'suggestion = "{noun} who {are|is} still building these skills"', 'suggestion = "{nun} who"', "unknown placeholder {nun}"),
         ("fixed_mindset.toml", "negatable = true", 'negatable = "yes"', "field 'negatable'"),
         ("generalization.toml", "[[rule]]", "[[rule]\n", "generalization.toml: not valid TOML"),
+        ("label.toml", 'examples = {flags = "I pulled my low kids for a reteach.", ', 'samples = {flags = "I pulled my low kids for a reteach.", ',
+         "label.toml: rule 'label.low_students', field 'examples': must be a table with flags, flagged and quiet"),
+        ("label.toml", 'quiet = "We are low on chart paper."}', 'quiet = ""}', "rule 'label.low_students', field 'examples.quiet': must be a non-empty string"),
+        ("_vocabulary.toml", 'asides = ["lol"', 'asides = [1, "lol"', "_vocabulary.toml: vocabulary, field 'context.asides.0': must be a list of words"),
+        ("_vocabulary.toml", "habitual = [", "habitually = [", "_vocabulary.toml: vocabulary, field 'context': unknown field(s) habitually"),
     ],
 )
 def test_malformed_rule_file(rules_dir, file, old, new, message):
@@ -86,7 +86,21 @@ def test_malformed_category_guides(rules_dir, old, new, message):
         load_rules(rules_dir)
 
 
-def test_version_changes_with_the_category_guides(rules_dir):
-    before = load_rules(rules_dir).version
-    _edit(rules_dir / "_categories.toml", "hides the individuals", "hides each individual")
-    assert load_rules(rules_dir).version != before
+def test_committed_rule_catalogue_is_current():
+    """Run `python -m reflection.language.catalogue` after editing the rule data."""
+    assert (RULES_DIR / README_FILE).read_text(encoding="utf-8") == readme_text()
+
+
+def test_catalogue_command_rewrites_a_stale_readme(rules_dir, capsys):
+    _edit(rules_dir / "poverty.toml", 'quiet = "We studied the culture of Peru."', 'quiet = "We studied the culture of Chile."')
+    assert main(["--check", "--rules-dir", str(rules_dir)]) == 1
+    assert "README.md is stale" in capsys.readouterr().err
+    assert main(["--rules-dir", str(rules_dir)]) == 0
+    assert "We studied the culture of Chile." in (rules_dir / README_FILE).read_text(encoding="utf-8")
+    assert main(["--check", "--rules-dir", str(rules_dir)]) == 0
+
+
+def test_catalogue_command_reports_bad_rule_data(rules_dir, capsys):
+    _edit(rules_dir / "fixed_mindset.toml", "negatable = true", 'negatable = "yes"')
+    assert main(["--check", "--rules-dir", str(rules_dir)]) == 2
+    assert "fixed_mindset.toml: rule " in capsys.readouterr().err
