@@ -5,7 +5,7 @@ Other parts of Reflection use only the names exported here.
 
 from .analysis import TextTooLong, analyse, analyse_many, apply_suggestion
 from .pipeline import COMPONENT_NAME, ModelNotInstalledError, load_nlp
-from .privacy import initials, person_names, replace_names
+from .names import initials, person_names, replace_names
 from .readability import readability
 from .results import Analysis, Flag, NameSpan
 from .rules import CATEGORIES, CATEGORY_LABELS, RuleFileError
