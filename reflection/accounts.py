@@ -23,7 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
 from . import access, audit, sessions, setup_code
-from .db import StorageError, one_row, utc_now, writing
+from .db import StorageError, from_row, one_row, utc_now, writing
 from .errors import AccessDenied, InvalidInput, SignInFailed, SignInThrottled
 
 ROLES = ("teacher", "coach", "admin")
@@ -68,17 +68,6 @@ class User:
     @property
     def is_coach(self) -> bool:
         return self.role == "coach"
-
-
-def _user_from_row(row: dict) -> User:
-    return User(
-        id=row["id"],
-        username=row["username"],
-        display_name=row["display_name"],
-        role=row["role"],
-        active=bool(row["active"]),
-        must_change_password=bool(row["must_change_password"]),
-    )
 
 
 def _validate_username(username: str) -> str:
@@ -176,17 +165,17 @@ def create_user(
 
 def get_user(db: Database, user_id: int) -> User | None:
     row = one_row(db, "SELECT * FROM users WHERE id = ?", [user_id])
-    return _user_from_row(row) if row else None
+    return from_row(User, row) if row else None
 
 
 def find_user(db: Database, username: str) -> User | None:
     row = one_row(db, "SELECT * FROM users WHERE username = ?", [(username or "").strip()])
-    return _user_from_row(row) if row else None
+    return from_row(User, row) if row else None
 
 
 def list_users(db: Database, role: str | None = None) -> list[User]:
     sql = "SELECT * FROM users" + (" WHERE role = ?" if role else "") + " ORDER BY display_name COLLATE NOCASE"
-    return [_user_from_row(row) for row in db.query(sql, [role] if role else [])]
+    return [from_row(User, row) for row in db.query(sql, [role] if role else [])]
 
 
 def list_coaches(db: Database) -> list[User]:
@@ -313,7 +302,7 @@ def authenticate(db: Database, username: str, password: str, address: str | None
                 db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [_hasher.hash(password), row["id"]])
     except StorageError:
         pass  # bookkeeping only: on a read-only or full disk the attempt was not counted either
-    return _user_from_row(row)
+    return from_row(User, row)
 
 
 def _set_own_password(db: Database, user: User, new_password: str) -> None:

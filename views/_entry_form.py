@@ -9,7 +9,7 @@ import streamlit as st
 
 from views import _common as ui
 from views import _draft_keeper as draft_keeper
-from reflection import config, journal, language
+from reflection import config, journal, language, text_cleaning
 from reflection.accounts import User
 
 MOODS = {None: "Not set", 1: "1 · drained", 2: "2 · low", 3: "3 · okay", 4: "4 · good", 5: "5 · energised"}
@@ -66,7 +66,7 @@ def render_body(prefix: str, user: User, *, label: str = "Your reflection", on_c
     st.text_area(label, key=key(prefix, "body"), height=260, on_change=on_change)
     draft_keeper.keep_typing(user, key(prefix, "body"), storage_name=storage_name, on_restore=on_change)
     typed = st.session_state.get(key(prefix, "body"), "")
-    length = len(journal.stored_body(typed))
+    length = len(text_cleaning.stored_body(typed))
     if length > config.MAX_ENTRY_CHARS:
         grown = " once saved (some characters become two or three)" if length > len(typed) else ""
         st.warning(f"{length:,} characters{grown}: over the {config.MAX_ENTRY_CHARS:,} limit. Shorten it to save.")
@@ -80,7 +80,7 @@ def draft_from_state(prefix: str, *, body: str | None = None, prompt_set: str | 
         title=state.get(key(prefix, "title"), ""),
         class_period=state.get(key(prefix, "class_period"), ""),
         mood=state.get(key(prefix, "mood")),
-        tags=journal.parse_tags(state.get(key(prefix, "tags"), "")),
+        tags=text_cleaning.parse_tags(state.get(key(prefix, "tags"), "")),
         taught_on=state.get(key(prefix, "taught_on")),
         prompt_set=prompt_set,
         prompt_answers=prompt_answers,

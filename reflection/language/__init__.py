@@ -7,7 +7,7 @@ from .analysis import TextTooLong, analyse, analyse_many, apply_suggestion
 from .pipeline import COMPONENT_NAME, ModelNotInstalledError, load_nlp
 from .names import initials, person_names, replace_names
 from .readability import readability
-from .results import Analysis, Flag, NameSpan
+from .results import Analysis, Flag, NameSpan, stored_analysis
 from .rules import CATEGORIES, CATEGORY_LABELS, RuleFileError
 from .version import checker_version
 
@@ -33,4 +33,5 @@ __all__ = [
     "person_names",
     "readability",
     "replace_names",
+    "stored_analysis",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from reflection import accounts, groups, journal, prompts, sharing
+from reflection import accounts, debriefs, groups, journal, prompts, sharing
 
 from browser_app import StreamlitPage
 from conftest import ARTIFACTS
@@ -62,7 +62,7 @@ def school(app_db, make_account):
     share = sharing.share_entry(app_db, teacher, entry.id, coach_id=coach.id)
     admin = accounts.find_user(app_db, "site-admin")
     group = groups.create_group(app_db, admin, f"Science PLC {teacher.id}", facilitator_id=teacher.id)
-    debrief = groups.start_debrief(app_db, teacher, group.id, prompts.load_library().get("tuning"), "Lab unit", teacher.id)
+    debrief = debriefs.start_debrief(app_db, teacher, group.id, prompts.load_library().get("tuning"), "Lab unit", teacher.id)
     return teacher, coach, {"journal": entry.id, "coaching": share.id, "debriefs": debrief.id}
 
 
