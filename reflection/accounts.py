@@ -48,8 +48,6 @@ ANY = "*"  # the bucket column that is not narrowed; never a valid username or a
 UNKNOWN_ADDRESS = "unknown"  # no client address (local use, or a proxy that does not pass it on): one bucket
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verified against when the username is unknown, so both paths cost one argon2 verification.
-_DUMMY_HASH = _hasher.hash("reflection-timing-equaliser")
 
 
 @dataclass(frozen=True)
@@ -68,6 +66,16 @@ class User:
     @property
     def is_coach(self) -> bool:
         return self.role == "coach"
+
+
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so both paths cost one argon2 verification.
+
+    Made on first need rather than at import, where every command and test paid for a hash (about
+    140 ms); the one sign-in that makes it costs one hash more, once per process.
+    """
+    return _hasher.hash("reflection-timing-equaliser")
 
 
 def _validate_username(username: str) -> str:
@@ -286,7 +294,7 @@ def authenticate(db: Database, username: str, password: str, address: str | None
     verified = False
     if len(password) <= MAX_PASSWORD_LENGTH:
         try:
-            _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
+            _hasher.verify(row["password_hash"] if row else _dummy_hash(), password)
             verified = row is not None
         except (VerificationError, InvalidHashError):
             pass
