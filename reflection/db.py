@@ -621,12 +621,14 @@ def one_row(db: Database, sql: str, params: list) -> dict | None:
 
 T = TypeVar("T")
 # SQLite has no boolean, date or time type: such columns hold 0/1 and ISO text.
-_FROM_STORED = {"bool": bool, "date": date.fromisoformat, "time": time.fromisoformat}
+_FROM_STORED = {
+    "bool": bool, "date": date.fromisoformat, "time": time.fromisoformat, "datetime": datetime.fromisoformat,
+}
 
 
 def from_row(cls: type[T], row: Mapping[str, Any], **values: Any) -> T:
     """A dataclass made from a row: each field takes the column of its name, turned into the field's type
-    where SQLite stores it otherwise (bool, date, time), unless `values` gives it (decoded JSON, the
+    where SQLite stores it otherwise (bool, date, time, datetime), unless `values` gives it (decoded JSON, the
     name shown for a deleted account). Fields in neither keep their defaults."""
     arguments = {}
     for field in dataclasses.fields(cls):
