@@ -20,7 +20,7 @@ from . import access, check_pool, language
 from .accounts import User
 from .db import utc_now, writing
 from .errors import InvalidInput
-from .text_cleaning import clean_line
+from .text_cleaning import clean_line, required_line
 
 # An allowed phrase is a flagged span of a few words; every phrase is matched in each check of the
 # person's (or group's) text, so both their length and their number are capped.
@@ -70,12 +70,8 @@ def allow_phrase(db: Database, user: User, phrase: str, *, group_id: int | None 
 
 def clean_phrase(phrase: str) -> str:
     """A phrase to allow, as stored: normalised, on one line, not empty, not overlong."""
-    phrase = clean_line(phrase)
-    if not phrase:
-        raise InvalidInput("There is no phrase to allow.")
-    if len(phrase) > MAX_ALLOWED_PHRASE_CHARS:
-        raise InvalidInput(f"An allowed phrase can be at most {MAX_ALLOWED_PHRASE_CHARS} characters.")
-    return phrase
+    return required_line(phrase, "phrase", MAX_ALLOWED_PHRASE_CHARS, missing="There is no phrase to allow.",
+                         too_long=f"An allowed phrase can be at most {MAX_ALLOWED_PHRASE_CHARS} characters.")
 
 
 def disallow_phrase(db: Database, user: User, phrase: str) -> None:

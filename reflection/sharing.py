@@ -19,7 +19,7 @@ from .accounts import User, list_coaches
 from .allowed_phrases import allowed_phrases
 from .db import from_row, utc_now, writing
 from .errors import InvalidInput
-from .text_cleaning import clean_line, clean_message
+from .text_cleaning import clean_line, clean_message, required_line
 
 # Notes in debriefs and comments on shares are both "messages" and follow the same limits.
 MAX_PSEUDONYM_CHARS = 80
@@ -107,12 +107,11 @@ def replacement_for(name: str, choice: str, pseudonym: str = "") -> str:
     if choice == "initials":
         return language.initials(name) or name
     if choice == "pseudonym":
-        pseudonym = clean_line(pseudonym)
-        if not pseudonym:
-            raise InvalidInput(f"Please type a pseudonym for “{name}”, or choose another option.")
-        if len(pseudonym) > MAX_PSEUDONYM_CHARS:
-            raise InvalidInput(f"Pseudonyms can be at most {MAX_PSEUDONYM_CHARS} characters.")
-        return pseudonym
+        return required_line(
+            pseudonym, "pseudonym", MAX_PSEUDONYM_CHARS,
+            missing=f"Please type a pseudonym for “{name}”, or choose another option.",
+            too_long=f"Pseudonyms can be at most {MAX_PSEUDONYM_CHARS} characters.",
+        )
     raise InvalidInput(f"Choose one of: {', '.join(NAME_CHOICES.values())}.")
 
 

@@ -33,13 +33,16 @@ def clean_line(text: str) -> str:
     return " ".join(clean_text(text).split())
 
 
-def required_line(text: str, what: str, limit: int) -> str:
-    """A one-line text the user must give, such as a group's name, at most `limit` characters."""
+def required_line(text: str, what: str, limit: int, *, missing: str = "", too_long: str = "") -> str:
+    """A one-line text the user must give, such as a group's name, at most `limit` characters.
+
+    `missing` and `too_long` replace the messages where a page words them for its own box.
+    """
     text = clean_line(text)
     if not text:
-        raise InvalidInput(f"Please give the {what}.")
+        raise InvalidInput(missing or f"Please give the {what}.")
     if len(text) > limit:
-        raise InvalidInput(f"The {what} can be at most {limit} characters.")
+        raise InvalidInput(too_long or f"The {what} can be at most {limit} characters.")
     return text
 
 
