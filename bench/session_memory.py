@@ -25,6 +25,10 @@ from reflection import accounts, db as database, groups, journal, prompts, sessi
 from views._common import SESSION_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+from reflection import debriefs  # noqa: E402
 
 TARGET_GROWTH = 0.10
 WARM_UP_ACTIONS = 20
@@ -56,7 +60,7 @@ def set_up(path: Path) -> tuple[str, int, int]:
     entry = journal.create_entry(db, teacher, journal.EntryDraft(body="Group work went better today."))
     sharing.share_entry(db, teacher, entry.id, coach_id=coach.id)
     group = groups.create_group(db, admin, "Science PLC", facilitator_id=teacher.id)
-    debrief = groups.start_debrief(db, teacher, group.id, prompts.load_library().get("tuning"), "Lab unit", teacher.id)
+    debrief = debriefs.start_debrief(db, teacher, group.id, prompts.load_library().get("tuning"), "Lab unit", teacher.id)
     token = sessions.start(db, teacher.id)
     db.close()
     return token, entry.id, debrief.id

@@ -80,16 +80,16 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from . import export
+    from . import importing
 
     connection = database.connect(args.db)
     user = _account(connection, args.user)
     try:
-        export.check_import_size(args.file.stat().st_size)
+        importing.check_import_size(args.file.stat().st_size)
         data = args.file.read_bytes()
     except OSError as error:
         raise ReflectionError(f"Cannot read {args.file}: {error.strerror}.") from None
-    print(export.import_json(connection, user, data).summary)
+    print(importing.import_json(connection, user, data).summary)
     return 0
 
 

@@ -1,7 +1,8 @@
 """The one place that decides who may do what with which object.
 
-Every module that reads or writes user data asks `require()` (or `allowed()`), and every list or search
-narrows its SQL with the scope helpers below, so a rule changes here and nowhere else.
+Every module that reads or writes user data asks `require()` (or `allowed()`), fetching one object by id
+with `authorised_row()`, and every list or search narrows its SQL with the scope helpers below, so a rule
+changes here and nowhere else.
 
 Objects are database rows (dicts). Actions:
     read, list, search, edit, delete, comment, share  — summed up in docs/architecture.md
@@ -46,6 +47,12 @@ KINDS = (
 
 # Kinds that name a whole collection rather than one row, so their rules are asked with obj None.
 _COLLECTIONS = ("accounts", "groups", "circles")
+# The table that holds each kind of row, for `authorised_row`.
+_TABLES = {
+    "account": "users", "entry": "entries", "share": "shares", "comment": "comments", "group": "groups",
+    "debrief": "debriefs", "note": "debrief_notes", "action_item": "action_items", "prompt_set": "prompt_sets",
+    "question": "circle_questions", "answer": "circle_answers",
+}
 
 DENIED_MESSAGE = "That item is not available to you. It may have been removed or not shared with you."
 
@@ -275,6 +282,19 @@ def allowed(db: Database, user: User | None, action: str, kind: str, obj: object
 def require(db: Database, user: User | None, action: str, kind: str, obj: object) -> None:
     if not allowed(db, user, action, kind, obj):
         raise AccessDenied(DENIED_MESSAGE)
+
+
+def authorised_row(db: Database, user: User | None, action: str, kind: str, row_id: int, *,
+                   select: str | None = None) -> dict:
+    """The row of `kind` with id `row_id`, once `require` agrees that `user` may do `action` with it.
+
+    `select` is a query up to its WHERE clause, for callers that want joined columns (names) beside the
+    row's own. A row that does not exist is refused like a forbidden one, so ids reveal nothing.
+    """
+    table = _TABLES[kind]
+    row = one_row(db, f"{select or f'SELECT * FROM {table}'} WHERE {table}.id = ?", [row_id])
+    require(db, user, action, kind, row)
+    return row
 
 
 # --- Scopes: SQL fragments that list only what `allowed(..., "list", ...)` would accept. ---

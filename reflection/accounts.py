@@ -23,7 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
 from . import access, audit, sessions, setup_code
-from .db import StorageError, one_row, utc_now, writing
+from .db import StorageError, from_row, one_row, utc_now, writing
 from .errors import AccessDenied, InvalidInput, SignInFailed, SignInThrottled
 
 ROLES = ("teacher", "coach", "admin")
@@ -48,8 +48,6 @@ ANY = "*"  # the bucket column that is not narrowed; never a valid username or a
 UNKNOWN_ADDRESS = "unknown"  # no client address (local use, or a proxy that does not pass it on): one bucket
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verified against when the username is unknown, so both paths cost one argon2 verification.
-_DUMMY_HASH = _hasher.hash("reflection-timing-equaliser")
 
 
 @dataclass(frozen=True)
@@ -70,15 +68,14 @@ class User:
         return self.role == "coach"
 
 
-def _user_from_row(row: dict) -> User:
-    return User(
-        id=row["id"],
-        username=row["username"],
-        display_name=row["display_name"],
-        role=row["role"],
-        active=bool(row["active"]),
-        must_change_password=bool(row["must_change_password"]),
-    )
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so both paths cost one argon2 verification.
+
+    Made on first need rather than at import, where every command and test paid for a hash (about
+    140 ms); the one sign-in that makes it costs one hash more, once per process.
+    """
+    return _hasher.hash("reflection-timing-equaliser")
 
 
 def _validate_username(username: str) -> str:
@@ -176,17 +173,17 @@ def create_user(
 
 def get_user(db: Database, user_id: int) -> User | None:
     row = one_row(db, "SELECT * FROM users WHERE id = ?", [user_id])
-    return _user_from_row(row) if row else None
+    return from_row(User, row) if row else None
 
 
 def find_user(db: Database, username: str) -> User | None:
     row = one_row(db, "SELECT * FROM users WHERE username = ?", [(username or "").strip()])
-    return _user_from_row(row) if row else None
+    return from_row(User, row) if row else None
 
 
 def list_users(db: Database, role: str | None = None) -> list[User]:
     sql = "SELECT * FROM users" + (" WHERE role = ?" if role else "") + " ORDER BY display_name COLLATE NOCASE"
-    return [_user_from_row(row) for row in db.query(sql, [role] if role else [])]
+    return [from_row(User, row) for row in db.query(sql, [role] if role else [])]
 
 
 def list_coaches(db: Database) -> list[User]:
@@ -297,7 +294,7 @@ def authenticate(db: Database, username: str, password: str, address: str | None
     verified = False
     if len(password) <= MAX_PASSWORD_LENGTH:
         try:
-            _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
+            _hasher.verify(row["password_hash"] if row else _dummy_hash(), password)
             verified = row is not None
         except (VerificationError, InvalidHashError):
             pass
@@ -313,7 +310,7 @@ def authenticate(db: Database, username: str, password: str, address: str | None
                 db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [_hasher.hash(password), row["id"]])
     except StorageError:
         pass  # bookkeeping only: on a read-only or full disk the attempt was not counted either
-    return _user_from_row(row)
+    return from_row(User, row)
 
 
 def _set_own_password(db: Database, user: User, new_password: str) -> None:

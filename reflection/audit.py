@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from .db import utc_now
+from .db import from_row, utc_now
 
 if TYPE_CHECKING:
     from .accounts import User
@@ -58,12 +58,12 @@ def record(db: Database, user_id: int, actor: User, event: str) -> None:
 
 
 def _events(db: Database, user: User, extra_where: str = "") -> list[AuditEvent]:
-    rows = db.execute(
-        "SELECT id, event, actor_name, actor_id IS NULL OR actor_id != user_id, created_at, seen_at IS NOT NULL "
-        f"FROM audit_log WHERE user_id = ? {extra_where} ORDER BY created_at DESC, id DESC",
+    rows = db.query(
+        "SELECT id, event, actor_name, actor_id IS NULL OR actor_id != user_id AS by_someone_else, created_at, "
+        f"seen_at IS NOT NULL AS seen FROM audit_log WHERE user_id = ? {extra_where} ORDER BY created_at DESC, id DESC",
         [user.id],
-    ).fetchall()
-    return [AuditEvent(row[0], row[1], row[2], bool(row[3]), row[4], bool(row[5])) for row in rows]
+    )
+    return [from_row(AuditEvent, row) for row in rows]
 
 
 def history(db: Database, user: User) -> list[AuditEvent]:

@@ -1,7 +1,8 @@
 """Peer circles: small groups of equals who meet regularly, agree their norms and ask each other questions.
 
-A circle is a group of kind "circle" (see reflection/groups.py), so membership, invite codes and
-check-ins (debriefs with no presenter) are the groups' own; this module adds what only circles have.
+A circle is a group of kind "circle", so membership and invite codes are the groups' own
+(reflection/groups.py) and a check-in is a debrief with no presenter (reflection/debriefs.py); this
+module adds what only circles have.
 Who may do what is decided in `access`: every member may start a check-in, invite and set the rhythm;
 nobody removes anybody; an admin may create a circle for someone but never reads it.
 
@@ -16,16 +17,17 @@ and the flags are kept with them.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 
 from sqlite_utils import Database
 
-from . import access, accounts, groups, journal, language, prompts
+from . import access, accounts, debriefs, groups, language, prompts
 from .accounts import User
-from .db import one_row, utc_now, writing
+from .allowed_phrases import check_group_text
+from .db import from_row, one_row, utc_now, writing
 from .errors import InvalidInput
+from .text_cleaning import clean_message
 
 MIN_MEMBERS_TO_MEET = 2  # a check-in is a round among peers
 
@@ -69,8 +71,7 @@ def create_circle(db: Database, user: User, name: str, *, first_member_id: int |
 
 
 def _circle_row(db: Database, user: User, group_id: int, action: str) -> dict:
-    row = one_row(db, "SELECT * FROM groups WHERE id = ?", [group_id])
-    access.require(db, user, action, "group", row)
+    row = access.authorised_row(db, user, action, "group", group_id)
     if row["kind"] != "circle":
         raise InvalidInput("That is a PLC group, not a peer circle.")
     return row
@@ -159,13 +160,13 @@ def norms_proposal(db: Database, user: User, group_id: int) -> NormsProposal | N
 # --- check-ins ----------------------------------------------------------------------------------------
 
 
-def start_checkin(db: Database, user: User, group_id: int, protocol: prompts.PromptSet) -> groups.Debrief:
+def start_checkin(db: Database, user: User, group_id: int, protocol: prompts.PromptSet) -> debriefs.Debrief:
     """Any member opens a check-in from a protocol, titled by its name and today's date."""
     _circle_row(db, user, group_id, "create")
     if groups.member_count(db, group_id) < MIN_MEMBERS_TO_MEET:
         raise InvalidInput("A check-in is a round among peers: invite at least one colleague to the circle first.")
     today = date.today()
-    return groups.start_debrief(db, user, group_id, protocol, f"{protocol.name}, {today.day} {today:%B %Y}", None)
+    return debriefs.start_debrief(db, user, group_id, protocol, f"{protocol.name}, {today.day} {today:%B %Y}", None)
 
 
 # --- questions for the circle -------------------------------------------------------------------------
@@ -174,53 +175,42 @@ def start_checkin(db: Database, user: User, group_id: int, protocol: prompts.Pro
 def check_text(db: Database, user: User, group_id: int, body: str, noun: str = "question") -> language.Analysis:
     """The bias check a question or answer gets before it is posted, with the phrases allowed in the circle."""
     _circle_row(db, user, group_id, "share")
-    return groups.check_group_text(db, group_id, user.id, journal.clean_message(body, noun))
-
-
-def _analysis(text: str | None) -> language.Analysis | None:
-    return language.Analysis.from_dict(json.loads(text)) if text else None
+    return check_group_text(db, group_id, user.id, clean_message(body, noun))
 
 
 def post_question(db: Database, user: User, group_id: int, body: str) -> Question:
     _circle_row(db, user, group_id, "share")  # members only, admins included in "everyone else"
-    body = journal.clean_message(body, "question")
-    analysis = groups.check_group_text(db, group_id, user.id, body)
+    body = clean_message(body, "question")
+    analysis = check_group_text(db, group_id, user.id, body)
     with writing(db):
         question_id = db["circle_questions"].insert(
             {"group_id": group_id, "author_id": user.id, "body": body,
-             "analysis": json.dumps(analysis.to_dict()), "created_at": utc_now()}
+             "analysis": analysis.to_json(), "created_at": utc_now()}
         ).last_pk
     return get_question(db, user, question_id)
 
 
-def _question_row(db: Database, user: User, question_id: int, action: str) -> dict:
-    row = one_row(db, "SELECT * FROM circle_questions WHERE id = ?", [question_id])
-    access.require(db, user, action, "question", row)
-    return row
-
-
 def answer_question(db: Database, user: User, question_id: int, body: str) -> Answer:
-    question = _question_row(db, user, question_id, "comment")
-    body = journal.clean_message(body, "answer")
-    analysis = groups.check_group_text(db, question["group_id"], user.id, body)
+    question = access.authorised_row(db, user, "comment", "question", question_id)
+    body = clean_message(body, "answer")
+    analysis = check_group_text(db, question["group_id"], user.id, body)
     with writing(db):
         answer_id = db["circle_answers"].insert(
             {"question_id": question_id, "author_id": user.id, "body": body,
-             "analysis": json.dumps(analysis.to_dict()), "created_at": utc_now()}
+             "analysis": analysis.to_json(), "created_at": utc_now()}
         ).last_pk
     [answer] = _answers(db, "circle_answers.id = ?", [answer_id])
     return answer
 
 
 def delete_question(db: Database, user: User, question_id: int) -> None:
-    _question_row(db, user, question_id, "delete")
+    access.authorised_row(db, user, "delete", "question", question_id)
     with writing(db):
         db.execute("DELETE FROM circle_questions WHERE id = ?", [question_id])
 
 
 def delete_answer(db: Database, user: User, answer_id: int) -> None:
-    row = one_row(db, "SELECT * FROM circle_answers WHERE id = ?", [answer_id])
-    access.require(db, user, "delete", "answer", row)
+    access.authorised_row(db, user, "delete", "answer", answer_id)
     with writing(db):
         db.execute("DELETE FROM circle_answers WHERE id = ?", [answer_id])
 
@@ -232,8 +222,8 @@ def _answers(db: Database, where: str, params: list) -> list[Answer]:
         params,
     )
     return [
-        Answer(row["id"], row["question_id"], row["author_id"], row["author_name"] or accounts.FORMER_MEMBER,
-               row["body"], _analysis(row["analysis"]), row["created_at"])
+        from_row(Answer, row, author_name=row["author_name"] or accounts.FORMER_MEMBER,
+                 analysis=language.stored_analysis(row["analysis"]))
         for row in rows
     ]
 
@@ -252,14 +242,14 @@ def _questions(db: Database, user: User, where: str, params: list) -> list[Quest
         for answer in _answers(db, f"circle_answers.question_id IN ({', '.join('?' * len(ids))})", ids):
             answers.setdefault(answer.question_id, []).append(answer)
     return [
-        Question(row["id"], row["group_id"], row["author_id"], row["author_name"] or accounts.FORMER_MEMBER,
-                 row["body"], _analysis(row["analysis"]), row["created_at"], tuple(answers.get(row["id"], ())))
+        from_row(Question, row, author_name=row["author_name"] or accounts.FORMER_MEMBER,
+                 analysis=language.stored_analysis(row["analysis"]), answers=tuple(answers.get(row["id"], ())))
         for row in rows
     ]
 
 
 def get_question(db: Database, user: User, question_id: int) -> Question:
-    _question_row(db, user, question_id, "read")
+    access.authorised_row(db, user, "read", "question", question_id)
     [question] = _questions(db, user, "circle_questions.id = ?", [question_id])
     return question
 

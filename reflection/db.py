@@ -8,13 +8,15 @@ any earlier release is brought forward. Databases from the releases that counted
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlite_utils import Database, Migrations
 
@@ -172,6 +174,32 @@ def storage_errors_explained() -> Iterator[None]:
 def one_row(db: Database, sql: str, params: list) -> dict | None:
     """The first row of a query as a dict, or None when it matches nothing."""
     return next(iter(db.query(sql, params)), None)
+
+
+T = TypeVar("T")
+# SQLite has no boolean, date or time type: such columns hold 0/1 and ISO text.
+_FROM_STORED = {
+    "bool": bool, "date": date.fromisoformat, "time": time.fromisoformat, "datetime": datetime.fromisoformat,
+}
+
+
+def from_row(cls: type[T], row: Mapping[str, Any], **values: Any) -> T:
+    """A dataclass made from a row: each field takes the column of its name, turned into the field's type
+    where SQLite stores it otherwise (bool, date, time, datetime), unless `values` gives it (decoded JSON, the
+    name shown for a deleted account). Fields in neither keep their defaults."""
+    arguments = {}
+    for field in dataclasses.fields(cls):
+        if field.name in values:
+            arguments[field.name] = values[field.name]
+        elif field.name in row:
+            arguments[field.name] = _from_stored(field.type, row[field.name])
+    return cls(**arguments)
+
+
+def _from_stored(annotation: object, value: Any) -> Any:
+    type_name = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
+    convert = _FROM_STORED.get(type_name.removesuffix(" | None"))
+    return value if convert is None or value is None else convert(value)
 
 
 def backup(db: Database, destination: str | Path) -> Path:

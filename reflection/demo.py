@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from . import accounts, groups, journal, prompts, sharing
+from . import accounts, debriefs, groups, journal, prompts, sharing
 from .errors import InvalidInput
 
 DEMO_PASSWORD = "reflection-demo"
@@ -65,8 +65,8 @@ def seed_demo(db: Database, *, today: date | None = None) -> DemoSchool:
                                 norms="Assume good intent. Talk about practice, not people. Share the air.")
     groups.add_member(db, teacher, group.id, colleague.username)
     protocol = prompts.load_library().get("what_so_what_now_what")
-    debrief = groups.start_debrief(db, teacher, group.id, protocol, "Unit 3 exit tickets", colleague.id)
-    groups.add_note(db, colleague, debrief.id, 0, "About a third of the exit tickets placed 3/4 before 2/3.")
-    groups.add_action_item(db, teacher, debrief.id, "Bring three student number lines to the next meeting",
+    debrief = debriefs.start_debrief(db, teacher, group.id, protocol, "Unit 3 exit tickets", colleague.id)
+    debriefs.add_note(db, colleague, debrief.id, 0, "About a third of the exit tickets placed 3/4 before 2/3.")
+    debriefs.add_action_item(db, teacher, debrief.id, "Bring three student number lines to the next meeting",
                            colleague.id, today + timedelta(days=7))
     return DemoSchool(admin, teacher, colleague, coach)

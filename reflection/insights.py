@@ -26,7 +26,7 @@ from sqlite_utils import Database
 from . import access, language
 from .accounts import User
 
-# Tags cannot contain control characters (journal.clean_text drops them), so the unit separator can
+# Tags cannot contain control characters (text_cleaning.clean_text drops them), so the unit separator can
 # join them in SQL and split them back without quoting.
 _TAG_SEPARATOR = "\x1f"
 

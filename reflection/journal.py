@@ -10,7 +10,6 @@ import itertools
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -19,21 +18,14 @@ from sqlite_utils import Database
 
 from . import access, check_pool, config, language
 from .accounts import User
-from .db import one_row, utc_now, writing
+from .allowed_phrases import allowed_phrases, clean_dismissals, without_dismissed
+from .db import from_row, utc_now, writing
 from .errors import EditConflict, InvalidInput
+from .text_cleaning import clean_line, clean_tags, clean_text, stored_body
 
 MAX_TITLE_CHARS = 200
 MAX_CLASS_PERIOD_CHARS = 80
-MAX_TAGS = 20
-MAX_TAG_CHARS = 40
 DEFAULT_PAGE_SIZE = 20
-MAX_MESSAGE_CHARS = 10_000  # debrief notes and comments
-# An allowed phrase is a flagged span of a few words; every phrase is matched in each check of the
-# person's (or group's) text, so both their length and their number are capped.
-MAX_ALLOWED_PHRASE_CHARS = 200
-MAX_ALLOWED_PHRASES = 1_000
-# A dismissal names one flagged phrase of one entry; an entry has a few flags, so a few hundred is generous.
-MAX_DISMISSALS = 500
 
 EDIT_CONFLICT_MESSAGE = (
     "This entry was changed in another tab or window after you started editing, so your changes were not "
@@ -49,8 +41,6 @@ EDIT_DELETED_MESSAGE = (
 # these into highlight markup, so user text can never inject HTML.
 MATCH_START = "\ue000"
 MATCH_END = "\ue001"
-
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -122,49 +112,6 @@ class EntryFilter:
     date_to: date | None = None
 
 
-def clean_text(text: str) -> str:
-    """Normalise line endings and Unicode (NFC) and drop control characters that no editor shows."""
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL_CHARS.sub("", unicodedata.normalize("NFC", text))
-
-
-def clean_message(text: str, noun: str) -> str:
-    """A note or comment as stored: normalised, trimmed, not empty, not overlong."""
-    text = clean_text(text).strip()
-    if not text:
-        raise InvalidInput(f"The {noun} is empty. Please write something first.")
-    if len(text) > MAX_MESSAGE_CHARS:
-        raise InvalidInput(
-            f"This {noun} has {len(text):,} characters; the limit is {MAX_MESSAGE_CHARS:,}. Please shorten it."
-        )
-    return text
-
-
-def clean_tags(tags: Iterable[str]) -> list[str]:
-    cleaned: dict[str, str] = {}
-    for tag in tags:
-        tag = " ".join(clean_text(tag).replace(",", " ").split()).lstrip("#")
-        if not tag:
-            continue
-        if len(tag) > MAX_TAG_CHARS:
-            raise InvalidInput(f"Tags can be at most {MAX_TAG_CHARS} characters (“{tag[:20]}…” is longer).")
-        cleaned.setdefault(tag.lower(), tag)
-    if len(cleaned) > MAX_TAGS:
-        raise InvalidInput(f"An entry can have at most {MAX_TAGS} tags.")
-    return list(cleaned.values())
-
-
-def parse_tags(text: str) -> list[str]:
-    """Tags typed in one box, separated by commas."""
-    return clean_tags((text or "").split(","))
-
-
-def stored_body(text: str) -> str:
-    """An entry's text as it is stored and as its length limit counts it. NFC can lengthen text: some
-    characters (U+FB2C, U+0958) have no composed form and become two or three."""
-    return clean_text(text).strip("\n")
-
-
 def clean_draft(draft: EntryDraft) -> EntryDraft:
     body = stored_body(draft.body)
     if not body.strip():
@@ -174,10 +121,10 @@ def clean_draft(draft: EntryDraft) -> EntryDraft:
             f"This entry has {len(body):,} characters; the limit is {config.MAX_ENTRY_CHARS:,}. "
             "Your text is still in the form: shorten it or split it into two entries."
         )
-    title = " ".join(clean_text(draft.title).split())
+    title = clean_line(draft.title)
     if len(title) > MAX_TITLE_CHARS:
         raise InvalidInput(f"Titles can be at most {MAX_TITLE_CHARS} characters.")
-    class_period = " ".join(clean_text(draft.class_period).split())
+    class_period = clean_line(draft.class_period)
     if len(class_period) > MAX_CLASS_PERIOD_CHARS:
         raise InvalidInput(f"Class or period can be at most {MAX_CLASS_PERIOD_CHARS} characters.")
     if draft.mood is not None and draft.mood not in range(1, 6):
@@ -195,84 +142,11 @@ def clean_draft(draft: EntryDraft) -> EntryDraft:
     )
 
 
-def clean_dismissals(dismissed: Iterable[Sequence[str]]) -> list[tuple[str, str]]:
-    """Dismissals as stored: (category, words) pairs of known categories, each once, at most MAX_DISMISSALS."""
-    cleaned = {}
-    for pair in dismissed:
-        if len(pair) != 2 or pair[0] not in language.CATEGORIES or not isinstance(pair[1], str):
-            continue
-        words = " ".join(clean_text(pair[1]).split())
-        if words and len(words) <= MAX_ALLOWED_PHRASE_CHARS:
-            cleaned[(pair[0], words.casefold())] = (pair[0], words)
-    return list(cleaned.values())[:MAX_DISMISSALS]
-
-
-def without_dismissed(analysis: language.Analysis, dismissed: Iterable[Sequence[str]]) -> language.Analysis:
-    """The analysis less the flags the writer dismissed for this text (same category, same words)."""
-    hidden = {(category, " ".join(words.split()).casefold()) for category, words in dismissed}
-    if not hidden:
-        return analysis
-    flags = [flag for flag in analysis.flags if (flag.category, " ".join(flag.text.split()).casefold()) not in hidden]
-    return replace(analysis, flags=flags)
-
-
-def allowed_phrases(db: Database, user: User) -> list[str]:
-    """Phrases the user allowed for themselves or that one of their groups allowed."""
-    return [
-        row[0]
-        for row in db.execute(
-            "SELECT phrase FROM allowed_phrases WHERE user_id = ? OR group_id IN "
-            "(SELECT group_id FROM group_members WHERE user_id = ?)",
-            [user.id, user.id],
-        )
-    ]
-
-
-def own_allowed_phrases(db: Database, user: User) -> list[str]:
-    return [row[0] for row in db.execute("SELECT phrase FROM allowed_phrases WHERE user_id = ? ORDER BY phrase", [user.id])]
-
-
-def allow_phrase(db: Database, user: User, phrase: str, *, group_id: int | None = None) -> bool:
-    """Stop flagging `phrase` for this user, or for every member of a group they facilitate.
-
-    Returns False when it was already allowed.
-    """
-    phrase = clean_phrase(phrase)
-    if group_id is not None:
-        access.require(db, user, "manage", "group", one_row(db, "SELECT * FROM groups WHERE id = ?", [group_id]))
-    owner_column, owner = ("group_id", group_id) if group_id is not None else ("user_id", user.id)
-    with writing(db):
-        kept = db.execute(f"SELECT count(*) FROM allowed_phrases WHERE {owner_column} = ? AND phrase != ?",
-                          [owner, phrase]).fetchone()[0]
-        if kept >= MAX_ALLOWED_PHRASES:
-            raise InvalidInput(f"There are already {MAX_ALLOWED_PHRASES:,} allowed phrases, the most one person or "
-                               "group can keep. Remove some on the Account page first.")
-        cursor = db.execute(
-            "INSERT OR IGNORE INTO allowed_phrases (user_id, group_id, phrase, created_at) VALUES (?, ?, ?, ?)",
-            [None if group_id is not None else user.id, group_id, phrase, utc_now()],
-        )
-    return cursor.rowcount == 1
-
-
-def clean_phrase(phrase: str) -> str:
-    """A phrase to allow, as stored: normalised, on one line, not empty, not overlong."""
-    phrase = " ".join(clean_text(phrase).split())
-    if not phrase:
-        raise InvalidInput("There is no phrase to allow.")
-    if len(phrase) > MAX_ALLOWED_PHRASE_CHARS:
-        raise InvalidInput(f"An allowed phrase can be at most {MAX_ALLOWED_PHRASE_CHARS} characters.")
-    return phrase
-
-
-def disallow_phrase(db: Database, user: User, phrase: str) -> None:
-    db.execute("DELETE FROM allowed_phrases WHERE user_id = ? AND phrase = ?", [user.id, phrase])
-
-
 def _analysis_columns(analysis: language.Analysis, dismissed: Iterable[Sequence[str]]) -> dict:
     """The stored analysis respects the entry's dismissals: lists, counts and insights leave them out."""
     analysis = without_dismissed(analysis, dismissed)
     return {
-        "analysis": json.dumps(analysis.to_dict()),
+        "analysis": analysis.to_json(),
         "word_count": analysis.word_count,
         "flag_count": len(analysis.flags),
         "grade_level": analysis.grade_level,
@@ -338,23 +212,11 @@ def _tags_by_entry(db: Database, entry_ids: Sequence[int]) -> dict[int, list[str
 
 
 def _entry_from_row(row: dict, tags: list[str]) -> Entry:
-    return Entry(
-        id=row["id"],
-        author_id=row["author_id"],
-        title=row["title"],
-        body=row["body"],
-        class_period=row["class_period"],
-        mood=row["mood"],
+    return from_row(
+        Entry, row,
         tags=tags,
-        taught_on=date.fromisoformat(row["taught_on"]),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        prompt_set=row["prompt_set"],
         prompt_answers=json.loads(row["prompt_answers"]) if row["prompt_answers"] else None,
-        analysis=language.Analysis.from_dict(json.loads(row["analysis"])) if row["analysis"] else None,
-        word_count=row["word_count"],
-        flag_count=row["flag_count"],
-        revision=row["revision"],
+        analysis=language.stored_analysis(row["analysis"]),
         dismissed=[tuple(pair) for pair in json.loads(row["dismissed"])],
     )
 
@@ -364,22 +226,15 @@ def _entries_from_rows(db: Database, rows: list[dict]) -> list[Entry]:
     return [_entry_from_row(row, tags[row["id"]]) for row in rows]
 
 
-def authorised_entry_row(db: Database, user: User, entry_id: int, action: str) -> dict:
-    """The entry's row, once access.py agrees that `user` may do `action` with it."""
-    row = one_row(db, "SELECT * FROM entries WHERE id = ?", [entry_id])
-    access.require(db, user, action, "entry", row)
-    return row
-
-
 def get_entry(db: Database, user: User, entry_id: int) -> Entry:
-    row = authorised_entry_row(db, user, entry_id, "read")
+    row = access.authorised_row(db, user, "read", "entry", entry_id)
     return _entries_from_rows(db, [row])[0]
 
 
 def update_entry(db: Database, user: User, entry_id: int, draft: EntryDraft, *, revision: int | None = None) -> Entry:
     """Save an edit. `revision` is the entry's revision when the edit began: if another tab saved (or
     deleted the entry) since, EditConflict is raised and nothing is written. None skips the check."""
-    row = authorised_entry_row(db, user, entry_id, "edit")
+    row = access.authorised_row(db, user, "edit", "entry", entry_id)
     draft = clean_draft(replace(draft, taught_on=draft.taught_on or date.fromisoformat(row["taught_on"])))
     analysis = check_pool.analyse(draft.body, allowed_phrases(db, user))
     with writing(db):
@@ -398,7 +253,7 @@ def update_entry(db: Database, user: User, entry_id: int, draft: EntryDraft, *, 
 
 
 def delete_entry(db: Database, user: User, entry_id: int) -> None:
-    authorised_entry_row(db, user, entry_id, "delete")
+    access.authorised_row(db, user, "delete", "entry", entry_id)
     with writing(db):
         db.execute("DELETE FROM entries WHERE id = ?", [entry_id])
 

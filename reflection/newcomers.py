@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from . import access, groups
 from .accounts import User
-from .db import one_row, writing
+from .db import from_row, writing
 from .errors import InvalidInput
 
 NEWCOMER_DAYS = 365
@@ -32,8 +32,7 @@ class OpenCircle:
 
 def mark_newcomer(db: Database, user: User, account_id: int, new: bool = True) -> None:
     """Mark an account new this year (for NEWCOMER_DAYS from today), or take the mark off."""
-    account = one_row(db, "SELECT * FROM users WHERE id = ?", [account_id])
-    access.require(db, user, "manage", "account", account)
+    access.authorised_row(db, user, "manage", "account", account_id)
     until = (date.today() + timedelta(days=NEWCOMER_DAYS)).isoformat() if new else None
     db.execute("UPDATE users SET newcomer_until = ? WHERE id = ?", [until, account_id])
 
@@ -55,7 +54,7 @@ def circles_open_to(db: Database, user: User) -> list[OpenCircle]:
         "GROUP BY groups.id HAVING count(group_members.user_id) < ? ORDER BY groups.name COLLATE NOCASE",
         [user.id, groups.MAX_CIRCLE_MEMBERS],
     )
-    return [OpenCircle(row["id"], row["name"], row["members"]) for row in rows]
+    return [from_row(OpenCircle, row) for row in rows]
 
 
 def join_open_circle(db: Database, user: User, group_id: int) -> groups.Group:

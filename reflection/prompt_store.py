@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from . import access, prompts
 from .accounts import User
-from .db import one_row, utc_now, writing
+from .db import utc_now, writing
 from .errors import InvalidInput
 
 # The same limits hold on the Prompts page and for imported sets. The name and description limits
@@ -46,7 +46,7 @@ def add_set(db: Database, user: User, name: str, lines: str, *, description: str
     if not (lines or "").strip():
         raise InvalidInput("Please write at least one prompt, one per line.")
     if group_id is not None:
-        access.require(db, user, "create", "group", one_row(db, "SELECT * FROM groups WHERE id = ?", [group_id]))
+        access.authorised_row(db, user, "create", "group", group_id)
     body = prompts.prompt_set_from_lines(name, lines, description=description)
     row = store_set(db, body, owner_id=None if group_id is not None else user.id, group_id=group_id)
     return StoredSet(row["id"], _parse_row(row), group_id, can_delete=True)
@@ -101,7 +101,7 @@ def stored_sets(db: Database, user: User) -> list[StoredSet]:
 
 
 def delete_set(db: Database, user: User, set_id: int) -> None:
-    access.require(db, user, "delete", "prompt_set", one_row(db, "SELECT * FROM prompt_sets WHERE id = ?", [set_id]))
+    access.authorised_row(db, user, "delete", "prompt_set", set_id)
     db.execute("DELETE FROM prompt_sets WHERE id = ?", [set_id])
 
 

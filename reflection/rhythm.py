@@ -22,7 +22,7 @@ from sqlite_utils import Database
 
 from . import access
 from .accounts import User
-from .db import one_row, utc_now, writing
+from .db import from_row, one_row, utc_now, writing
 from .errors import InvalidInput
 
 CADENCES = {"weekly": "Every week", "fortnightly": "Every two weeks", "monthly": "Once a month"}
@@ -94,28 +94,10 @@ class Upcoming:
     quiet_note: str | None
 
 
-def _rhythm_from_row(row: dict) -> Rhythm:
-    return Rhythm(
-        group_id=row["group_id"],
-        group_name=row["group_name"],
-        cadence=row["cadence"],
-        starts_on=date.fromisoformat(row["starts_on"]),
-        meets_at=time.fromisoformat(row["meets_at"]),
-        timezone=row["timezone"],
-        minutes=row["minutes"],
-    )
-
-
 _RHYTHM_SELECT = """
     SELECT group_rhythms.*, groups.name AS group_name, groups.kind AS group_kind
     FROM group_rhythms JOIN groups ON groups.id = group_rhythms.group_id
 """
-
-
-def _group(db: Database, user: User, group_id: int, action: str) -> dict:
-    row = one_row(db, "SELECT * FROM groups WHERE id = ?", [group_id])
-    access.require(db, user, action, "group", row)
-    return row
 
 
 def time_zones() -> list[str]:
@@ -136,7 +118,7 @@ def _check_zone(name: str) -> str:
 def set_rhythm(db: Database, user: User, group_id: int, cadence: str, starts_on: date, meets_at: time,
                timezone_name: str, minutes: int = DEFAULT_MINUTES) -> Rhythm:
     """Set or change how often a group meets (a PLC's facilitators, any member of a circle)."""
-    _group(db, user, group_id, "edit")
+    access.authorised_row(db, user, "edit", "group", group_id)
     if cadence not in CADENCES:
         raise InvalidInput("Please choose how often the group meets: every week, every two weeks or once a month.")
     if not isinstance(starts_on, date) or not isinstance(meets_at, time):
@@ -157,13 +139,13 @@ def set_rhythm(db: Database, user: User, group_id: int, cadence: str, starts_on:
 
 
 def get_rhythm(db: Database, user: User, group_id: int) -> Rhythm | None:
-    _group(db, user, group_id, "read")
+    access.authorised_row(db, user, "read", "group", group_id)
     row = one_row(db, f"{_RHYTHM_SELECT} WHERE group_rhythms.group_id = ?", [group_id])
-    return _rhythm_from_row(row) if row else None
+    return from_row(Rhythm, row) if row else None
 
 
 def clear_rhythm(db: Database, user: User, group_id: int) -> None:
-    _group(db, user, group_id, "edit")
+    access.authorised_row(db, user, "edit", "group", group_id)
     db.execute("DELETE FROM group_rhythms WHERE group_id = ?", [group_id])
 
 
@@ -202,7 +184,7 @@ def upcoming_meetings(db: Database, user: User, now: datetime | None = None) -> 
     )
     upcoming = []
     for row in rows:
-        rhythm = _rhythm_from_row(row)
+        rhythm = from_row(Rhythm, row)
         upcoming.append(Upcoming(rhythm, rhythm.next_meeting(now), row["group_kind"],
                                  quiet_note(rhythm, _last_met(db, rhythm.group_id), now)))
     return sorted(upcoming, key=lambda meeting: meeting.starts_at)

@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from sqlite_utils import Database
 
 from . import config
-from .db import StorageError, one_row, writing
+from .db import StorageError, from_row, one_row, writing
 from .errors import SessionEnded
 
 TOKEN_BYTES = 32
@@ -151,12 +151,7 @@ def resume(db: Database, token: str | None, *, now: datetime | None = None) -> S
     ) or _unstored_row(db, token_hash)
     if row is None or not row["active"] or row["session_version"] != row["account_version"]:
         raise SessionEnded(ENDED_MESSAGE)
-    session = Session(
-        row["user_id"],
-        datetime.fromisoformat(row["created_at"]),
-        datetime.fromisoformat(row["last_seen_at"]),
-        datetime.fromisoformat(row["expires_at"]),
-    )
+    session = from_row(Session, row)
     idle = idle_timeout()
     if now - session.last_seen_at >= idle:
         _forget(db, token_hash)

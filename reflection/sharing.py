@@ -9,16 +9,17 @@ owner keeps the copy and the comments they received.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from . import access, accounts, check_pool, journal, language
+from . import access, accounts, check_pool, language
 from .accounts import User, list_coaches
-from .db import one_row, utc_now, writing
+from .allowed_phrases import allowed_phrases
+from .db import from_row, utc_now, writing
 from .errors import InvalidInput
+from .text_cleaning import clean_line, clean_message, required_line
 
 # Notes in debriefs and comments on shares are both "messages" and follow the same limits.
 MAX_PSEUDONYM_CHARS = 80
@@ -85,7 +86,7 @@ class Comment:
 
 def names_in_entry(db: Database, user: User, entry_id: int) -> list[str]:
     """Person names in an entry's title and body, in order of appearance, for the owner about to share it."""
-    row = journal.authorised_entry_row(db, user, entry_id, "share")
+    row = access.authorised_row(db, user, "share", "entry", entry_id)
     return names_in_text(f"{row['title']}\n\n{row['body']}")
 
 
@@ -106,12 +107,11 @@ def replacement_for(name: str, choice: str, pseudonym: str = "") -> str:
     if choice == "initials":
         return language.initials(name) or name
     if choice == "pseudonym":
-        pseudonym = " ".join(journal.clean_text(pseudonym).split())
-        if not pseudonym:
-            raise InvalidInput(f"Please type a pseudonym for “{name}”, or choose another option.")
-        if len(pseudonym) > MAX_PSEUDONYM_CHARS:
-            raise InvalidInput(f"Pseudonyms can be at most {MAX_PSEUDONYM_CHARS} characters.")
-        return pseudonym
+        return required_line(
+            pseudonym, "pseudonym", MAX_PSEUDONYM_CHARS,
+            missing=f"Please type a pseudonym for “{name}”, or choose another option.",
+            too_long=f"Pseudonyms can be at most {MAX_PSEUDONYM_CHARS} characters.",
+        )
     raise InvalidInput(f"Choose one of: {', '.join(NAME_CHOICES.values())}.")
 
 
@@ -122,7 +122,7 @@ def shared_copy(title: str, body: str, replacements: Mapping[str, str]) -> tuple
 
 
 def preview(db: Database, user: User, entry_id: int, replacements: Mapping[str, str]) -> tuple[str, str]:
-    row = journal.authorised_entry_row(db, user, entry_id, "share")
+    row = access.authorised_row(db, user, "share", "entry", entry_id)
     return shared_copy(row["title"], row["body"], replacements)
 
 
@@ -139,7 +139,7 @@ def _check_recipient(db: Database, user: User, coach_id: int | None, group_id: i
         if coach_id == user.id:
             raise InvalidInput("You cannot share an entry with yourself; choose another coach or a group.")
         return
-    access.require(db, user, "share", "group", one_row(db, "SELECT * FROM groups WHERE id = ?", [group_id]))
+    access.authorised_row(db, user, "share", "group", group_id)
 
 
 def share_entry(
@@ -153,14 +153,13 @@ def share_entry(
     include_flags: bool = False,
 ) -> Share:
     """Share a copy of one of the user's entries with a coach or one of their groups."""
-    row = journal.authorised_entry_row(db, user, entry_id, "share")
+    row = access.authorised_row(db, user, "share", "entry", entry_id)
     _check_recipient(db, user, coach_id, group_id)
     title, body = shared_copy(row["title"], row["body"], replacements or {})
     analysis = None
     if include_flags:
         # Analysed again because names changed the text, and offsets must point into the copy.
-        found = check_pool.analyse(body, journal.allowed_phrases(db, user))
-        analysis = json.dumps(found.to_dict())
+        analysis = check_pool.analyse(body, allowed_phrases(db, user)).to_json()
     with writing(db):
         duplicate = db.execute(
             "SELECT 1 FROM shares WHERE entry_id = ? AND withdrawn_at IS NULL AND coach_id IS ? AND group_id IS ?",
@@ -196,28 +195,12 @@ _SHARE_SELECT = """
 
 
 def _share_from_row(row: dict) -> Share:
-    return Share(
-        id=row["id"],
-        entry_id=row["entry_id"],
-        owner_id=row["owner_id"],
-        owner_name=row["owner_name"],
-        coach_id=row["coach_id"],
-        group_id=row["group_id"],
-        recipient_name=row["recipient_name"] or FORMER_COACH,
-        title=row["title"],
-        body=row["body"],
-        include_flags=bool(row["include_flags"]),
-        analysis=language.Analysis.from_dict(json.loads(row["analysis"])) if row["analysis"] else None,
-        created_at=row["created_at"],
-        withdrawn_at=row["withdrawn_at"],
-        comment_count=row["comment_count"],
-    )
+    return from_row(Share, row, recipient_name=row["recipient_name"] or FORMER_COACH,
+                    analysis=language.stored_analysis(row["analysis"]))
 
 
 def _share_row(db: Database, user: User, share_id: int, action: str) -> dict:
-    row = one_row(db, f"{_SHARE_SELECT} WHERE shares.id = ?", [share_id])
-    access.require(db, user, action, "share", row)
-    return row
+    return access.authorised_row(db, user, action, "share", share_id, select=_SHARE_SELECT)
 
 
 def get_share(db: Database, user: User, share_id: int) -> Share:
@@ -243,7 +226,7 @@ def list_received_shares(db: Database, user: User) -> list[Share]:
 
 def search_received_shares(db: Database, user: User, text: str) -> list[Share]:
     """Received shares whose shared title or body contains `text` (case-insensitive), newest first."""
-    text = " ".join(journal.clean_text(text).split())
+    text = clean_line(text)
     if not text:
         return list_received_shares(db, user)
     where, params = access.received_shares_where(user)
@@ -272,15 +255,7 @@ _COMMENT_SELECT = """
 
 
 def _comment_from_row(row: dict) -> Comment:
-    return Comment(
-        id=row["id"],
-        share_id=row["share_id"],
-        author_id=row["author_id"],
-        author_name=row["author_name"] or accounts.FORMER_MEMBER,
-        kind=row["kind"],
-        body=row["body"],
-        created_at=row["created_at"],
-    )
+    return from_row(Comment, row, author_name=row["author_name"] or accounts.FORMER_MEMBER)
 
 
 def _check_kind(kind: str) -> str:
@@ -293,7 +268,7 @@ def add_comment(db: Database, user: User, share_id: int, kind: str, body: str) -
     """A recipient's (or the owner's reply) comment on a share that is still active."""
     _share_row(db, user, share_id, "comment")
     row = {"share_id": share_id, "author_id": user.id, "kind": _check_kind(kind),
-           "body": journal.clean_message(body, "comment"), "created_at": utc_now()}
+           "body": clean_message(body, "comment"), "created_at": utc_now()}
     with writing(db):  # a full or read-only disk surfaces as StorageError, with the comment still in its box
         comment_id = db["comments"].insert(row).last_pk
     return _comment_from_row(_comment_row(db, user, comment_id, "read"))
@@ -307,14 +282,12 @@ def list_comments(db: Database, user: User, share_id: int) -> list[Comment]:
 
 
 def _comment_row(db: Database, user: User, comment_id: int, action: str) -> dict:
-    row = one_row(db, f"{_COMMENT_SELECT} WHERE comments.id = ?", [comment_id])
-    access.require(db, user, action, "comment", row)
-    return row
+    return access.authorised_row(db, user, action, "comment", comment_id, select=_COMMENT_SELECT)
 
 
 def update_comment(db: Database, user: User, comment_id: int, kind: str, body: str) -> Comment:
     _comment_row(db, user, comment_id, "edit")
-    changes = {"kind": _check_kind(kind), "body": journal.clean_message(body, "comment")}
+    changes = {"kind": _check_kind(kind), "body": clean_message(body, "comment")}
     with writing(db):
         db["comments"].update(comment_id, changes)
     return _comment_from_row(_comment_row(db, user, comment_id, "read"))

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from . import access
-from .accounts import DEACTIVATED_MESSAGE, MAX_USERNAME_CHARS, USERNAME_PATTERN, User, _user_from_row, find_user
-from .db import one_row, utc_now, writing
+from .accounts import DEACTIVATED_MESSAGE, MAX_USERNAME_CHARS, USERNAME_PATTERN, User, find_user
+from .db import from_row, one_row, utc_now, writing
 from .errors import InvalidInput, SignInFailed
 
 SSO_ONLY_HASH = "!sso-only"  # not an argon2 hash: every password check against it fails
@@ -104,7 +104,7 @@ def account_for_identity(db: Database, email: str | None, email_verified: bool |
     if row is not None:
         if not row["active"]:
             raise SignInFailed(DEACTIVATED_MESSAGE)
-        return _user_from_row(row)
+        return from_row(User, row)
     chosen = policy(db)
     if not chosen.create_teachers or email.rsplit("@", 1)[1] not in chosen.domains:
         raise SignInFailed(NO_ACCOUNT)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reflection import accounts, circles, db as database, groups, sessions
+from reflection import accounts, circles, db as database, debriefs, groups, sessions
 from views._common import SESSION_KEY
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +86,7 @@ def open_debrief(app_test, db, make_user):
 
         admin, facilitator = make_user("admin"), make_user()
         group = groups.create_group(db, admin, "Science PLC", facilitator_id=facilitator.id)
-        debrief = groups.start_debrief(db, facilitator, group.id, prompts.load_library().get("tuning"), "Unit",
+        debrief = debriefs.start_debrief(db, facilitator, group.id, prompts.load_library().get("tuning"), "Unit",
                                        facilitator.id)
         at = app_test(facilitator)
         at.query_params["debrief"] = debrief.id

@@ -22,6 +22,7 @@ from reflection import (
     audit,
     circles,
     db as database,
+    debriefs,
     groups,
     journal,
     newcomers,
@@ -180,11 +181,11 @@ def world(tmp_path_factory) -> World:
     withdrawn = sharing.share_entry(db, author, shared.id, coach_id=u["coach_other"].id)
     sharing.withdraw_share(db, author, withdrawn.id)
     comment = sharing.add_comment(db, author, coach_share.id, "question", "What did Maria notice?")
-    debrief = groups.start_debrief(
+    debrief = debriefs.start_debrief(
         db, u["facilitator"], group.id, prompts.load_library().get("tuning"), "Fractions unit", author.id
     )
-    note = groups.add_note(db, author, debrief.id, 0, "We started with a number talk.")
-    item = groups.add_action_item(db, author, debrief.id, "Try number talks", author.id, date(2030, 1, 1))
+    note = debriefs.add_note(db, author, debrief.id, 0, "We started with a number talk.")
+    item = debriefs.add_action_item(db, author, debrief.id, "Try number talks", author.id, date(2030, 1, 1))
     return World(
         db, users, own_entries, private.id, shared.id, coach_share.id, group_share.id, withdrawn.id,
         comment.id, group.id, debrief.id, note.id, item.id,
@@ -289,25 +290,25 @@ def _group_actions(w: World, user, role: str) -> dict[str, Callable[[], bool]]:
 def _debrief_actions(w: World, user) -> dict[str, Callable[[], bool]]:
     db, debrief_id = w.db, w.debrief
     return {
-        "read": lambda: _succeeds(lambda: groups.get_debrief(db, user, debrief_id)),
-        "list": lambda: debrief_id in [d.id for d in groups.list_debriefs(db, user, w.group)],
+        "read": lambda: _succeeds(lambda: debriefs.get_debrief(db, user, debrief_id)),
+        "list": lambda: debrief_id in [d.id for d in debriefs.list_debriefs(db, user, w.group)],
         "search": lambda: _rule(w, user, "search", "debrief", "debriefs", debrief_id),
-        "edit": lambda: _succeeds(lambda: groups.go_to_step(db, user, debrief_id, 1)),
-        "delete": lambda: _succeeds(lambda: groups.delete_debrief(db, user, debrief_id)),
-        "comment": lambda: _succeeds(lambda: groups.add_note(db, user, debrief_id, 0, "A note.")),
+        "edit": lambda: _succeeds(lambda: debriefs.go_to_step(db, user, debrief_id, 1)),
+        "delete": lambda: _succeeds(lambda: debriefs.delete_debrief(db, user, debrief_id)),
+        "comment": lambda: _succeeds(lambda: debriefs.add_note(db, user, debrief_id, 0, "A note.")),
         "share": lambda: _rule(w, user, "share", "debrief", "debriefs", debrief_id),
     }
 
 
 def _note_actions(w: World, user) -> dict[str, Callable[[], bool]]:
     db, note_id = w.db, w.note
-    listed = lambda: _shows(lambda: note_id in [n.id for n in groups.list_notes(db, user, w.debrief)])  # noqa: E731
+    listed = lambda: _shows(lambda: note_id in [n.id for n in debriefs.list_notes(db, user, w.debrief)])  # noqa: E731
     return {
         "read": listed,
         "list": listed,
         "search": lambda: _rule(w, user, "search", "note", "debrief_notes", note_id),
-        "edit": lambda: _succeeds(lambda: groups.update_note(db, user, note_id, "Edited note.")),
-        "delete": lambda: _succeeds(lambda: groups.delete_note(db, user, note_id)),
+        "edit": lambda: _succeeds(lambda: debriefs.update_note(db, user, note_id, "Edited note.")),
+        "delete": lambda: _succeeds(lambda: debriefs.delete_note(db, user, note_id)),
         "comment": lambda: _rule(w, user, "comment", "note", "debrief_notes", note_id),
         "share": lambda: _rule(w, user, "share", "note", "debrief_notes", note_id),
     }
@@ -315,14 +316,14 @@ def _note_actions(w: World, user) -> dict[str, Callable[[], bool]]:
 
 def _action_item_actions(w: World, user) -> dict[str, Callable[[], bool]]:
     db, item_id = w.db, w.action_item
-    listed = lambda: _shows(lambda: item_id in [i.id for i in groups.list_action_items(db, user, w.debrief)])  # noqa: E731
+    listed = lambda: _shows(lambda: item_id in [i.id for i in debriefs.list_action_items(db, user, w.debrief)])  # noqa: E731
     return {
         "read": listed,
         "list": listed,
         "search": lambda: _rule(w, user, "search", "action_item", "action_items", item_id),
         "edit": lambda: _rule(w, user, "edit", "action_item", "action_items", item_id),
-        "delete": lambda: _succeeds(lambda: groups.delete_action_item(db, user, item_id)),
-        "complete": lambda: _succeeds(lambda: groups.set_action_item_done(db, user, item_id)),
+        "delete": lambda: _succeeds(lambda: debriefs.delete_action_item(db, user, item_id)),
+        "complete": lambda: _succeeds(lambda: debriefs.set_action_item_done(db, user, item_id)),
         "comment": lambda: _rule(w, user, "comment", "action_item", "action_items", item_id),
         "share": lambda: _rule(w, user, "share", "action_item", "action_items", item_id),
     }
@@ -363,10 +364,10 @@ REACHES = {
     "comments": (lambda w: w.coach_share, sharing.list_comments),
     "comment": (lambda w: w.comment, sharing.delete_comment),
     "group": (lambda w: w.group, groups.get_group),
-    "debrief": (lambda w: w.debrief, groups.get_debrief),
-    "notes": (lambda w: w.debrief, groups.list_notes),
-    "note": (lambda w: w.note, groups.delete_note),
-    "action_item": (lambda w: w.action_item, groups.delete_action_item),
+    "debrief": (lambda w: w.debrief, debriefs.get_debrief),
+    "notes": (lambda w: w.debrief, debriefs.list_notes),
+    "note": (lambda w: w.note, debriefs.delete_note),
+    "action_item": (lambda w: w.action_item, debriefs.delete_action_item),
 }
 
 
@@ -556,7 +557,7 @@ def circle_world(tmp_path_factory) -> CircleWorld:
     for name in ("peer", "coach_member"):
         groups.add_member(db, u["author"], circle.id, u[name].username)
     checkin = circles.start_checkin(db, u["author"], circle.id, prompts.load_library().get("circle_checkin"))
-    note = groups.add_note(db, u["author"], checkin.id, 0, f"A {SHARED_WORD} win this week.")
+    note = debriefs.add_note(db, u["author"], checkin.id, 0, f"A {SHARED_WORD} win this week.")
     question = circles.post_question(db, u["author"], circle.id, "Where do I find the cover rota?")
     answer = circles.answer_question(db, u["author"], question.id, "Answering my own: the staff room board.")
     own_entries = {

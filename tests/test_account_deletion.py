@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from reflection import account_deletion, accounts, db as database, drafts, journal, prompt_store
+from reflection import account_deletion, accounts, allowed_phrases, db as database, drafts, journal, prompt_store
 from reflection.errors import InvalidInput, SignInFailed
 
 # A word no dictionary has, so finding any trace of it (or of its stem) means private text survived.
@@ -30,7 +30,7 @@ def departing(db, make_user, password):
                                            "created_at": "2025-03-04"}).last_pk
     db["comments"].insert({"share_id": colleague_share, "author_id": teacher.id, "kind": "note",
                            "body": f"{SECRET} tip for you", "created_at": "2025-03-05"})
-    journal.allow_phrase(db, teacher, f"{SECRET} phrase")
+    allowed_phrases.allow_phrase(db, teacher, f"{SECRET} phrase")
     prompt_store.add_set(db, teacher, f"{SECRET} set", "What went well?")
     drafts.save_draft(db, teacher, {"body": f"{SECRET} draft"})
     with pytest.raises(SignInFailed):

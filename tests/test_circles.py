@@ -1,6 +1,6 @@
 import pytest
 
-from reflection import access, account_deletion, circles, groups, prompts
+from reflection import access, account_deletion, circles, debriefs, groups, prompts
 from reflection.db import one_row
 from reflection.errors import AccessDenied, InvalidInput
 
@@ -62,8 +62,8 @@ def test_an_admin_creates_a_circle_for_someone_and_then_sees_only_that_it_exists
     checkin = circles.start_checkin(db, first, group.id, library.get("circle_checkin"))
     question = circles.post_question(db, first, group.id, "How do I book the laptop trolley?")
     for reach in (
-        lambda: groups.get_debrief(db, admin, checkin.id),
-        lambda: groups.list_notes(db, admin, checkin.id),
+        lambda: debriefs.get_debrief(db, admin, checkin.id),
+        lambda: debriefs.list_notes(db, admin, checkin.id),
         lambda: circles.get_question(db, admin, question.id),
         lambda: circles.post_question(db, admin, group.id, "May I join?"),
         lambda: circles.propose_norms(db, admin, group.id, "We listen."),
@@ -73,7 +73,7 @@ def test_an_admin_creates_a_circle_for_someone_and_then_sees_only_that_it_exists
     ):
         with pytest.raises(AccessDenied):
             reach()
-    assert groups.list_debriefs(db, admin, group.id) == [] and circles.list_questions(db, admin, group.id) == []
+    assert debriefs.list_debriefs(db, admin, group.id) == [] and circles.list_questions(db, admin, group.id) == []
     assert "New staff circle" in [g.name for g in groups.list_groups(db, admin, kind="circle")]
     groups.delete_group(db, admin, group.id)  # what stays an admin's: removing it
 
@@ -86,17 +86,17 @@ def test_any_member_runs_a_check_in_and_only_its_starter_deletes_it(db, circle, 
         circles.start_checkin(db, loner, alone.id, library.get("circle_checkin"))
     checkin = circles.start_checkin(db, peer, group.id, library.get("circle_checkin"))
     assert checkin.title.startswith("Circle check-in: a win, a puzzle, a question, ") and checkin.presenter_id is None
-    groups.go_to_step(db, first, checkin.id, 1)  # the other member moves it on
-    note = groups.add_note(db, first, checkin.id, 1, "Paired reading worked with my Year 7s.")
+    debriefs.go_to_step(db, first, checkin.id, 1)  # the other member moves it on
+    note = debriefs.add_note(db, first, checkin.id, 1, "Paired reading worked with my Year 7s.")
     with pytest.raises(AccessDenied):  # no facilitator edits someone else's note
-        groups.update_note(db, peer, note.id, "Changed by someone else.")
+        debriefs.update_note(db, peer, note.id, "Changed by someone else.")
     with pytest.raises(AccessDenied):
-        groups.delete_debrief(db, first, checkin.id)
-    groups.close_debrief(db, first, checkin.id)
-    exported = groups.debrief_markdown(db, first, checkin.id)
+        debriefs.delete_debrief(db, first, checkin.id)
+    debriefs.close_debrief(db, first, checkin.id)
+    exported = debriefs.debrief_markdown(db, first, checkin.id)
     assert f"- Started by: {peer.display_name}" in exported and "Presenter" not in exported
     assert "Paired reading worked with my Year 7s." in exported
-    groups.delete_debrief(db, peer, checkin.id)
+    debriefs.delete_debrief(db, peer, checkin.id)
 
 
 def test_norms_are_adopted_once_every_member_agrees(db, circle, make_user):

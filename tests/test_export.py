@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from reflection import drafts, export, journal, prompt_store, prompts
+from reflection import allowed_phrases, drafts, export, importing, journal, prompt_store, prompts, text_cleaning
 from reflection.config import PROJECT_ROOT
 from reflection.errors import InvalidInput
 
@@ -24,7 +24,7 @@ def write(db, user, body, created_at=None, **fields):
 def journal_of(db, make_user):
     """A teacher with entries using every field, an edited entry, a phrase, a prompt set, a share and a draft."""
     teacher, coach = make_user(), make_user("coach")
-    journal.allow_phrase(db, teacher, "at risk group")
+    allowed_phrases.allow_phrase(db, teacher, "at risk group")
     own_set = prompt_store.add_set(db, teacher, "Exit check", "What went well?\nWhat next?")
     guided = write(
         db, teacher, "What went well?\nThe lab.\n\nWhat next?\nMore talk time.", "2025-03-03T15:00:00+00:00",
@@ -87,14 +87,14 @@ def test_csv_has_one_row_per_entry_with_tags_joined(db, journal_of):
     rows = list(csv.DictReader(io.StringIO(export.to_csv(db, journal_of))))
     assert [row["taught_on"] for row in rows] == ["2025-03-05", "2025-03-04", "2025-03-03"]
     assert rows[2]["tags"] == "Labs, science" and rows[2]["body"].startswith("What went well?\nThe lab.")
-    assert journal.parse_tags(rows[2]["tags"]) == ["Labs", "science"]
+    assert text_cleaning.parse_tags(rows[2]["tags"]) == ["Labs", "science"]
 
 
 def test_round_trip_restores_every_field_into_another_account(db, make_user, journal_of):
     original = json.loads(export.to_json(db, journal_of))
     newcomer = make_user()
 
-    report = export.import_json(db, newcomer, export.to_json(db, journal_of))
+    report = importing.import_json(db, newcomer, export.to_json(db, journal_of))
 
     assert (report.imported, report.duplicates_skipped, report.allowed_phrases_added, report.prompt_sets_added) == (3, 0, 1, 1)
     restored = json.loads(export.to_json(db, newcomer))
@@ -112,12 +112,12 @@ def test_round_trip_restores_every_field_into_another_account(db, make_user, jou
 def test_importing_the_same_file_twice_adds_nothing_the_second_time(db, make_user, journal_of):
     newcomer = make_user()
     document = export.to_json(db, journal_of)
-    export.import_json(db, newcomer, document)
-    again = export.import_json(db, newcomer, document)
+    importing.import_json(db, newcomer, document)
+    again = importing.import_json(db, newcomer, document)
     assert (again.imported, again.duplicates_skipped, again.allowed_phrases_added, again.prompt_sets_added) == (0, 3, 0, 0)
     assert "skipped 3" in again.summary
     assert db.execute("SELECT count(*) FROM entries WHERE author_id = ?", [newcomer.id]).fetchone()[0] == 3
-    assert len(prompt_store.stored_sets(db, newcomer)) == 1 and len(journal.own_allowed_phrases(db, newcomer)) == 1
+    assert len(prompt_store.stored_sets(db, newcomer)) == 1 and len(allowed_phrases.own_allowed_phrases(db, newcomer)) == 1
 
 
 def valid_document(db, user) -> dict:
@@ -168,15 +168,15 @@ def long_set(name: str, prompt_chars: int = 20) -> str:
          "Prompt set 1 .*name can be at most 120"),
         (lambda doc: json.dumps({**doc, "prompt_sets": [{**doc["prompt_sets"][0], "body": long_set("Big", 30_000)}]}),
          "Prompt set 1 .*at most 20,000 characters"),
-        (lambda doc: b" " * (export.MAX_IMPORT_BYTES + 1), "at most 50 MB"),
+        (lambda doc: b" " * (importing.MAX_IMPORT_BYTES + 1), "at most 50 MB"),
     ],
 )
 def test_a_bad_file_is_refused_clearly_and_imports_nothing(db, make_user, journal_of, spoil, message):
     newcomer = make_user()
     with pytest.raises(InvalidInput, match=message):
-        export.import_json(db, newcomer, spoil(valid_document(db, journal_of)))
+        importing.import_json(db, newcomer, spoil(valid_document(db, journal_of)))
     assert db.execute("SELECT count(*) FROM entries WHERE author_id = ?", [newcomer.id]).fetchone()[0] == 0
-    assert journal.own_allowed_phrases(db, newcomer) == [] and prompt_store.stored_sets(db, newcomer) == []
+    assert allowed_phrases.own_allowed_phrases(db, newcomer) == [] and prompt_store.stored_sets(db, newcomer) == []
 
 
 def test_unknown_export_format_is_refused(db, journal_of):
@@ -259,16 +259,16 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(db, 
 def test_import_keeps_the_limits_on_how_many_phrases_and_sets_an_account_holds(
         db, make_user, journal_of, monkeypatch, limit, phrases_kept, sets_kept):
     newcomer = make_user()
-    monkeypatch.setattr(journal, "MAX_ALLOWED_PHRASES", 2)
+    monkeypatch.setattr(allowed_phrases, "MAX_ALLOWED_PHRASES", 2)
     monkeypatch.setattr(prompt_store, "MAX_SETS_PER_OWNER", 1)
     for number in range(phrases_kept):
-        journal.allow_phrase(db, newcomer, f"phrase {number}")
+        allowed_phrases.allow_phrase(db, newcomer, f"phrase {number}")
     for number in range(sets_kept):
         prompt_store.add_set(db, newcomer, f"Set {number}", "What went well?")
     with pytest.raises(InvalidInput, match="Nothing was imported: There are already"):
-        export.import_json(db, newcomer, export.to_json(db, journal_of))
+        importing.import_json(db, newcomer, export.to_json(db, journal_of))
     assert db.execute("SELECT count(*) FROM entries WHERE author_id = ?", [newcomer.id]).fetchone()[0] == 0
-    assert len(journal.own_allowed_phrases(db, newcomer)) == phrases_kept
+    assert len(allowed_phrases.own_allowed_phrases(db, newcomer)) == phrases_kept
     assert len(prompt_store.stored_sets(db, newcomer)) == sets_kept
 
 
@@ -283,18 +283,18 @@ def test_the_prompts_page_and_import_share_the_prompt_set_limits(db, make_user, 
     with pytest.raises(InvalidInput, match="already 1 prompt sets"):
         prompt_store.add_set(db, teacher, "Another", "What next?")
     with pytest.raises(InvalidInput, match="at most 200 characters"):
-        journal.allow_phrase(db, teacher, "at risk " * 40)
+        allowed_phrases.allow_phrase(db, teacher, "at risk " * 40)
 
 
 def test_the_import_size_limit_is_the_servers_upload_limit():
     config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert config["server"]["maxUploadSize"] * 2**20 == export.MAX_IMPORT_BYTES
+    assert config["server"]["maxUploadSize"] * 2**20 == importing.MAX_IMPORT_BYTES
 
 
 def test_cli_refuses_a_file_over_the_import_limit_before_reading_it(db_path, make_user, tmp_path):
     teacher = make_user()
     huge = tmp_path / "huge.json"
     with huge.open("wb") as file:
-        file.truncate(export.MAX_IMPORT_BYTES + 1)  # sparse: no 50 MB written to disk
+        file.truncate(importing.MAX_IMPORT_BYTES + 1)  # sparse: no 50 MB written to disk
     result = run_cli(db_path, "import", "--user", teacher.username, str(huge))
     assert result.returncode == 2 and "at most 50 MB" in result.stderr and "Traceback" not in result.stderr

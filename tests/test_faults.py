@@ -21,7 +21,7 @@ from datetime import date
 import pytest
 from sqlite_utils import Database
 
-from reflection import accounts, db as database, journal
+from reflection import accounts, db as database, debriefs, journal, text_cleaning
 from reflection.errors import ReflectionError
 
 WRITERS = 8
@@ -221,7 +221,7 @@ def test_disk_filling_up_at_any_point_of_a_save_leaves_all_or_nothing(db, make_u
     refused = 0
     for extra_pages in range(1, 40):
         db.execute(f"PRAGMA max_page_count = {pages + extra_pages}")
-        many_tags = [f"tag number {number} " + "x" * 20 for number in range(journal.MAX_TAGS)]
+        many_tags = [f"tag number {number} " + "x" * 20 for number in range(text_cleaning.MAX_TAGS)]
         try:
             journal.create_entry(db, user, journal.EntryDraft(body=LONG_TEXT, tags=many_tags))
         except database.StorageError:
@@ -325,7 +325,7 @@ def conversation(db, make_user):
     share = sharing.share_entry(db, teacher, entry.id, coach_id=coach.id)
     group = groups.create_group(db, admin, "Maths PLC", facilitator_id=teacher.id)
     groups.add_member(db, teacher, group.id, coach.username)
-    debrief = groups.start_debrief(db, teacher, group.id, prompts.load_library().get("tuning"), "Strips", coach.id)
+    debrief = debriefs.start_debrief(db, teacher, group.id, prompts.load_library().get("tuning"), "Strips", coach.id)
     return coach, share, debrief
 
 

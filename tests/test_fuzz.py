@@ -11,7 +11,7 @@ import itertools
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from reflection import config, journal, language
+from reflection import config, journal, language, text_cleaning
 from reflection.errors import InvalidInput
 from views import _common as ui
 
@@ -148,13 +148,13 @@ def test_saving_round_trips_the_cleaned_text_or_refuses_with_a_message(db, make_
     stored = journal.get_entry(db, user, entry.id)
     assert (stored.body, stored.title, stored.class_period) == (expected.body, expected.title, expected.class_period)
     assert sorted(stored.tags, key=str.lower) == sorted(expected.tags, key=str.lower)
-    assert not journal._CONTROL_CHARS.search(stored.body)
+    assert not text_cleaning._CONTROL_CHARS.search(stored.body)
     assert [hit.entry.id for hit in journal.search_entries(db, user, marker)] == [entry.id]
 
 
 def repeated_past_the_limit(piece: str) -> str:
     unit = piece + " x"
-    return unit * ((config.MAX_ENTRY_CHARS + 100) // len(journal.clean_text(unit)) + 1)
+    return unit * ((config.MAX_ENTRY_CHARS + 100) // len(text_cleaning.clean_text(unit)) + 1)
 
 
 @fuzz(20)
@@ -205,7 +205,7 @@ def html_tags(markup: str) -> set[str]:
 # Bodies the app cleans to nothing are refused as empty entries, so they are not bodies to open.
 markup_body = st.lists(
     st.one_of(st.sampled_from(AWKWARD_PIECES[20:40]), st.sampled_from(DEFICIT_SENTENCES), any_text), min_size=1, max_size=8
-).map(" ".join).filter(lambda body: journal.clean_text(body).strip())
+).map(" ".join).filter(lambda body: text_cleaning.clean_text(body).strip())
 
 
 @fuzz(12)

@@ -2,7 +2,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from reflection import groups, prompts
+from reflection import debriefs, groups, prompts
 from reflection.errors import AccessDenied, InvalidInput
 
 
@@ -23,7 +23,7 @@ def plc(db, make_user):
 @pytest.fixture
 def debrief(db, plc, library):
     group, _, facilitator, member = plc
-    return groups.start_debrief(db, facilitator, group.id, library.get("tuning"), "Lab report unit", member.id)
+    return debriefs.start_debrief(db, facilitator, group.id, library.get("tuning"), "Lab report unit", member.id)
 
 
 def test_admin_creates_a_group_with_the_facilitator_they_pick(db, plc):
@@ -121,84 +121,84 @@ def test_a_debrief_runs_through_its_steps(db, plc, debrief):
     assert debrief.protocol_name == "Tuning protocol" and debrief.current_step == 0
     assert debrief.presenter_name == member.display_name and debrief.step.role == "facilitator"
     with pytest.raises(AccessDenied):
-        groups.go_to_step(db, member, debrief.id, 1)
-    moved = groups.go_to_step(db, facilitator, debrief.id, 1)
+        debriefs.go_to_step(db, member, debrief.id, 1)
+    moved = debriefs.go_to_step(db, facilitator, debrief.id, 1)
     assert moved.step.title == "Presentation" and moved.step_started_at >= debrief.step_started_at
     with pytest.raises(InvalidInput, match="steps 1 to"):
-        groups.go_to_step(db, facilitator, debrief.id, len(debrief.steps))
-    assert [d.id for d in groups.list_debriefs(db, member, group.id)] == [debrief.id]
+        debriefs.go_to_step(db, facilitator, debrief.id, len(debrief.steps))
+    assert [d.id for d in debriefs.list_debriefs(db, member, group.id)] == [debrief.id]
 
 
 def test_only_protocols_start_debriefs_and_presenters_are_members(db, plc, library, make_user):
     group, _, facilitator, member = plc
     with pytest.raises(InvalidInput, match="not a PLC protocol"):
-        groups.start_debrief(db, facilitator, group.id, library.get("gibbs"), "x", member.id)
+        debriefs.start_debrief(db, facilitator, group.id, library.get("gibbs"), "x", member.id)
     with pytest.raises(InvalidInput, match="presenter"):
-        groups.start_debrief(db, facilitator, group.id, library.get("atlas"), "x", make_user().id)
+        debriefs.start_debrief(db, facilitator, group.id, library.get("atlas"), "x", make_user().id)
     with pytest.raises(AccessDenied):
-        groups.start_debrief(db, member, group.id, library.get("atlas"), "x", member.id)
+        debriefs.start_debrief(db, member, group.id, library.get("atlas"), "x", member.id)
 
 
 def test_the_step_clock_counts_minutes_against_the_suggestion(debrief):
     started = datetime.fromisoformat(debrief.step_started_at)
-    clock = groups.step_clock(debrief, now=started + timedelta(minutes=3, seconds=20))
+    clock = debriefs.step_clock(debrief, now=started + timedelta(minutes=3, seconds=20))
     assert (clock.suggested_minutes, clock.elapsed_minutes, clock.remaining_minutes) == (5, 3, 2)
-    assert groups.step_clock(debrief, now=started + timedelta(minutes=7)).overtime
+    assert debriefs.step_clock(debrief, now=started + timedelta(minutes=7)).overtime
 
 
 def test_notes_are_checked_for_deficit_language_with_the_groups_allowed_phrases(db, plc, debrief):
     group, _, facilitator, member = plc
-    note = groups.add_note(db, member, debrief.id, 0, "Those students are lazy and never try.")
+    note = debriefs.add_note(db, member, debrief.id, 0, "Those students are lazy and never try.")
     assert note.author_name == member.display_name
     assert note.analysis.flags and note.analysis.flags[0].explanation and note.analysis.flags[0].category
     db.conn.executemany(
         "INSERT OR IGNORE INTO allowed_phrases (group_id, phrase, created_at) VALUES (?, ?, 't')",
         [(group.id, flag.text) for flag in note.analysis.flags],
     )
-    edited = groups.update_note(db, facilitator, note.id, "Those students are lazy and never try.")
+    edited = debriefs.update_note(db, facilitator, note.id, "Those students are lazy and never try.")
     assert edited.analysis.flags == [] and edited.author_id == member.id
 
 
 @pytest.mark.parametrize("body, message", [("   \n ", "empty"), ("x" * 10_001, "limit is 10,000")])
 def test_empty_and_overlong_notes_are_refused(db, plc, debrief, body, message):
     with pytest.raises(InvalidInput, match=message):
-        groups.add_note(db, plc[3], debrief.id, 0, body)
+        debriefs.add_note(db, plc[3], debrief.id, 0, body)
 
 
 def test_only_authors_and_facilitators_edit_notes(db, plc, debrief, make_user):
     group, _, facilitator, member = plc
     colleague = make_user()
     groups.add_member(db, facilitator, group.id, colleague.username)
-    note = groups.add_note(db, member, debrief.id, 0, "We tried exit tickets.")
+    note = debriefs.add_note(db, member, debrief.id, 0, "We tried exit tickets.")
     with pytest.raises(AccessDenied):
-        groups.update_note(db, colleague, note.id, "Changed")
-    groups.delete_note(db, facilitator, note.id)
-    assert groups.list_notes(db, member, debrief.id) == []
+        debriefs.update_note(db, colleague, note.id, "Changed")
+    debriefs.delete_note(db, facilitator, note.id)
+    assert debriefs.list_notes(db, member, debrief.id) == []
 
 
 def test_action_items_have_member_owners_and_are_ticked_after_closing(db, plc, debrief, make_user):
     group, _, facilitator, member = plc
     with pytest.raises(InvalidInput, match="owner"):
-        groups.add_action_item(db, member, debrief.id, "Try it", make_user().id)
-    item = groups.add_action_item(db, facilitator, debrief.id, "Pilot the rubric", member.id, date(2030, 1, 15))
+        debriefs.add_action_item(db, member, debrief.id, "Try it", make_user().id)
+    item = debriefs.add_action_item(db, facilitator, debrief.id, "Pilot the rubric", member.id, date(2030, 1, 15))
     assert (item.owner_name, item.due_on, item.done) == (member.display_name, date(2030, 1, 15), False)
-    groups.close_debrief(db, facilitator, debrief.id)
-    assert groups.set_action_item_done(db, member, item.id).done
+    debriefs.close_debrief(db, facilitator, debrief.id)
+    assert debriefs.set_action_item_done(db, member, item.id).done
     with pytest.raises(AccessDenied):
-        groups.delete_action_item(db, member, item.id)
+        debriefs.delete_action_item(db, member, item.id)
 
 
 def test_a_closed_debrief_is_read_only(db, plc, debrief):
     _, _, facilitator, member = plc
-    note = groups.add_note(db, member, debrief.id, 0, "A note")
-    closed = groups.close_debrief(db, facilitator, debrief.id)
+    note = debriefs.add_note(db, member, debrief.id, 0, "A note")
+    closed = debriefs.close_debrief(db, facilitator, debrief.id)
     assert not closed.is_open and closed.closed_at
     for attempt in (
-        lambda: groups.add_note(db, member, debrief.id, 0, "Late note"),
-        lambda: groups.update_note(db, member, note.id, "Edited"),
-        lambda: groups.delete_note(db, facilitator, note.id),
-        lambda: groups.go_to_step(db, facilitator, debrief.id, 1),
-        lambda: groups.add_action_item(db, facilitator, debrief.id, "Late", member.id),
+        lambda: debriefs.add_note(db, member, debrief.id, 0, "Late note"),
+        lambda: debriefs.update_note(db, member, note.id, "Edited"),
+        lambda: debriefs.delete_note(db, facilitator, note.id),
+        lambda: debriefs.go_to_step(db, facilitator, debrief.id, 1),
+        lambda: debriefs.add_action_item(db, facilitator, debrief.id, "Late", member.id),
     ):
         with pytest.raises(AccessDenied):
             attempt()
@@ -206,19 +206,19 @@ def test_a_closed_debrief_is_read_only(db, plc, debrief):
 
 def test_notes_of_deleted_accounts_show_as_former_member(db, plc, debrief):
     _, _, facilitator, member = plc
-    groups.add_note(db, member, debrief.id, 0, "Keep this in the record.")
+    debriefs.add_note(db, member, debrief.id, 0, "Keep this in the record.")
     db.execute("DELETE FROM users WHERE id = ?", [member.id])
-    [note] = groups.list_notes(db, facilitator, debrief.id)
+    [note] = debriefs.list_notes(db, facilitator, debrief.id)
     assert note.author_id is None and note.author_name == "former member"
-    assert "(former member)" in groups.debrief_markdown(db, facilitator, debrief.id)
+    assert "(former member)" in debriefs.debrief_markdown(db, facilitator, debrief.id)
 
 
 def test_markdown_export_holds_steps_notes_and_action_items(db, plc, debrief):
     _, _, facilitator, member = plc
-    groups.add_note(db, member, debrief.id, 1, "Line one\nline two")
-    groups.add_action_item(db, facilitator, debrief.id, "Share the rubric", member.id, date(2030, 2, 1))
-    groups.close_debrief(db, facilitator, debrief.id)
-    markdown = groups.debrief_markdown(db, member, debrief.id)
+    debriefs.add_note(db, member, debrief.id, 1, "Line one\nline two")
+    debriefs.add_action_item(db, facilitator, debrief.id, "Share the rubric", member.id, date(2030, 2, 1))
+    debriefs.close_debrief(db, facilitator, debrief.id)
+    markdown = debriefs.debrief_markdown(db, member, debrief.id)
     assert markdown.startswith("# Lab report unit\n")
     assert "## 2. Presentation" in markdown and "- Line one\n  line two (" in markdown
     assert f"- [ ] Share the rubric — {member.display_name}, due 2030-02-01" in markdown
@@ -227,14 +227,14 @@ def test_markdown_export_holds_steps_notes_and_action_items(db, plc, debrief):
 def test_the_protocol_is_kept_as_it_was_when_the_debrief_started(db, plc, debrief):
     # Notes point at steps by index; a later edit of the protocol file must not move them.
     db.execute("UPDATE debriefs SET protocol = replace(protocol, '\"tuning\"', '\"gone\"') WHERE id = ?", [debrief.id])
-    assert groups.get_debrief(db, plc[3], debrief.id).steps == debrief.steps
+    assert debriefs.get_debrief(db, plc[3], debrief.id).steps == debrief.steps
 
 
 def test_admins_manage_groups_but_never_read_debriefs(db, plc, debrief):
     group, admin, _, _ = plc
     assert groups.get_group(db, admin, group.id).name == "Year 8 science"
-    assert groups.list_debriefs(db, admin, group.id) == []
+    assert debriefs.list_debriefs(db, admin, group.id) == []
     with pytest.raises(AccessDenied):
-        groups.get_debrief(db, admin, debrief.id)
+        debriefs.get_debrief(db, admin, debrief.id)
     groups.delete_group(db, admin, group.id)
     assert groups.list_groups(db, admin) == []

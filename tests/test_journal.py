@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from reflection import config, journal
+from reflection import allowed_phrases, config, journal
 from reflection.errors import AccessDenied, EditConflict, InvalidInput
 
 
@@ -142,7 +142,7 @@ def test_allowed_phrases_are_not_flagged_for_that_user_only(db, make_user):
     text = "My low kids finished the lab."
     assert write(db, user, text).flag_count >= 1
     flagged = journal.get_entry(db, user, write(db, user, text).id).analysis.flags[0].text
-    journal.allow_phrase(db, user, flagged)
+    allowed_phrases.allow_phrase(db, user, flagged)
     assert write(db, user, text).flag_count == 0
     assert write(db, other, text).flag_count >= 1
 
@@ -161,16 +161,16 @@ def test_stale_analyses_are_redone_in_one_batch(db, make_user):
 
 def test_allowing_a_phrase_twice_keeps_one_row(db, make_user):
     user = make_user()
-    journal.allow_phrase(db, user, "low group")
-    journal.allow_phrase(db, user, "Low  Group")
-    assert journal.own_allowed_phrases(db, user) == ["low group"]
+    allowed_phrases.allow_phrase(db, user, "low group")
+    allowed_phrases.allow_phrase(db, user, "Low  Group")
+    assert allowed_phrases.own_allowed_phrases(db, user) == ["low group"]
 
 
 def test_reanalysis_keeps_each_authors_allowed_phrases(db, make_user):
     allows, other = make_user(), make_user()
     text = "These kids are lazy."
     for flag in write(db, allows, text).analysis.flags:  # the rules and the learned check may both flag it
-        journal.allow_phrase(db, allows, flag.text.upper())
+        allowed_phrases.allow_phrase(db, allows, flag.text.upper())
     mine, theirs = write(db, allows, text), write(db, other, text)
     db.execute("UPDATE entries SET rules_version = 'old'")
     journal.reanalyse_stale_entries(db, batch_size=2)

@@ -3,7 +3,7 @@ dismissals that stay with their entry, and a private check before a debrief note
 
 from apptest_text import texts
 
-from reflection import groups, journal, prompts, sharing
+from reflection import debriefs, journal, prompts, sharing
 
 FLAGGED_STEP = "These kids are lazy about homework."
 
@@ -97,9 +97,9 @@ def test_a_debrief_note_is_checked_privately_before_it_is_posted_and_can_be_post
     at.button(key="debriefs_note_check_button").click().run()
     assert not at.exception, at.exception
     assert "to reconsider" in texts(at.markdown)
-    assert groups.list_notes(db, facilitator, debrief.id) == []  # nobody else has seen it
+    assert debriefs.list_notes(db, facilitator, debrief.id) == []  # nobody else has seen it
     at.button(key="debriefs_add_note").click().run()
-    assert [note.body for note in groups.list_notes(db, facilitator, debrief.id)] == [FLAGGED_STEP]
+    assert [note.body for note in debriefs.list_notes(db, facilitator, debrief.id)] == [FLAGGED_STEP]
 
 
 def test_a_coach_comment_is_checked_before_it_is_posted(app_test, make_user, db):
@@ -125,5 +125,5 @@ def test_a_debrief_note_offers_name_hiding_with_a_preview_and_posts_initials(db,
     assert at.checkbox(key="debriefs_note_hide_names").value
     assert "A. explained her strategy" in texts(at.caption).replace("\\", "")
     at.button(key="debriefs_add_note").click().run()
-    assert [note.body for note in groups.list_notes(db, facilitator, debrief.id)] == [
+    assert [note.body for note in debriefs.list_notes(db, facilitator, debrief.id)] == [
         "A. explained her strategy to the group."]

@@ -5,7 +5,7 @@ from datetime import date, time
 
 from test_pages_together import click, open_page, shown
 
-from reflection import circles, groups, newcomers, prompts, rhythm
+from reflection import circles, debriefs, groups, newcomers, prompts, rhythm
 from views._common import escape
 
 CIRCLES = "views/circles.py"
@@ -44,17 +44,17 @@ def test_any_member_runs_a_check_in_from_start_to_close(app_test, db, circle):
     click(at, "circles_start_checkin")
     assert "Check-in started." in shown(at) and "started by " + peer.display_name in shown(at)
     other = open_page(app_test, first, CIRCLES)
-    [checkin] = groups.list_debriefs(db, first, group.id)
+    [checkin] = debriefs.list_debriefs(db, first, group.id)
     click(other, f"circles_open_{checkin.id}")
     assert other.query_params["checkin"] == str(checkin.id)  # the open check-in lives in the URL
     click(other, "circles_next")
     other.text_area(key="circles_note_body").input("Exit tickets told me who needed a second example.")
     click(other, "circles_add_note")
     click(other, "circles_close")  # closing asks first, as a PLC debrief's does
-    assert groups.get_debrief(db, peer, checkin.id).is_open and "cannot be undone" in str(other.warning[0].value)
+    assert debriefs.get_debrief(db, peer, checkin.id).is_open and "cannot be undone" in str(other.warning[0].value)
     click(other, "circles_close_confirm")
     assert "Check-in closed." in shown(other)
-    [note] = groups.list_notes(db, peer, checkin.id)
+    [note] = debriefs.list_notes(db, peer, checkin.id)
     assert (note.step_index, note.author_id) == (1, first.id)
 
 
@@ -66,11 +66,11 @@ def test_a_check_in_note_gets_the_writers_own_check_and_hides_names_like_a_debri
     at.switch_page(CIRCLES).run()
     at.text_area(key="circles_note_body").input("Amara led the warm-up. " + FLAGGED).run()
     click(at, "circles_note_check_button")
-    assert "to reconsider" in shown(at) and groups.list_notes(db, first, checkin.id) == []
+    assert "to reconsider" in shown(at) and debriefs.list_notes(db, first, checkin.id) == []
     assert at.checkbox(key="circles_note_hide_names").value
     assert "The group will read: A. led the warm-up. My low kids never try." in shown(at).replace("\\", "")
     click(at, "circles_add_note")
-    assert [note.body for note in groups.list_notes(db, first, checkin.id)] == ["A. led the warm-up. My low kids never try."]
+    assert [note.body for note in debriefs.list_notes(db, first, checkin.id)] == ["A. led the warm-up. My low kids never try."]
 
 
 def test_a_flagged_question_waits_until_its_writer_edits_it_or_posts_it_as_it_is(app_test, db, circle):
@@ -97,7 +97,7 @@ def test_a_flagged_question_waits_until_its_writer_edits_it_or_posts_it_as_it_is
 def test_the_norms_setting_check_in_ends_with_norms_the_circle_agrees_on(app_test, db, circle):
     group, first, peer = circle
     checkin = circles.start_checkin(db, first, group.id, prompts.load_library().get("norms_setting"))
-    groups.go_to_step(db, first, checkin.id, len(checkin.steps) - 1)
+    debriefs.go_to_step(db, first, checkin.id, len(checkin.steps) - 1)
     at = open_page(app_test, first, CIRCLES)
     click(at, f"circles_open_{checkin.id}")
     at.text_area(key=f"circles_outcome_norms_{checkin.id}").input("We start on time.\nWe listen before advising.")

@@ -3,7 +3,7 @@
 import pytest
 from apptest_text import texts
 
-from reflection import groups, journal, prompt_store, prompts
+from reflection import allowed_phrases, groups, journal, prompt_store, prompts
 from reflection.errors import AccessDenied
 
 
@@ -69,7 +69,7 @@ def test_dismiss_once_and_allow_phrase(app_test, make_user, db):
     at.button(key="write_check_button").click().run()
     at.button(key="write_allow_0").click().run()
     assert "will not be flagged for you again" in texts(at.info)
-    assert journal.own_allowed_phrases(db, user)
+    assert allowed_phrases.own_allowed_phrases(db, user)
 
 
 def test_clean_text_says_so(app_test, make_user):

@@ -18,7 +18,9 @@ import pytest
 
 from reflection import (
     accounts,
+    allowed_phrases,
     circles,
+    debriefs,
     drafts,
     groups,
     journal,
@@ -88,7 +90,7 @@ def hostile(db, make_user):
     lines = f"{LONG}\nTitle {SHORT[:20]}: {LONG}"
     own_set = prompt_store.add_set(db, teacher, SHORT, lines, description=LONG)
     group_set = prompt_store.add_set(db, facilitator, SHORT, lines, description=LONG, group_id=group.id)
-    journal.allow_phrase(db, teacher, LONG)
+    allowed_phrases.allow_phrase(db, teacher, LONG)
     body = f"Maria said {LONG}\nThese kids are lazy, {LONG}"
     entry = journal.create_entry(db, teacher, journal.EntryDraft(
         body=body, title=LONG, class_period=SHORT, tags=[TAG], mood=2, taught_on=date.today()))
@@ -101,12 +103,12 @@ def hostile(db, make_user):
     sharing.share_entry(db, teacher, entry.id, group_id=group.id, include_flags=True)
     sharing.add_comment(db, coach, coach_share.id, "question", LONG)
     sharing.add_comment(db, teacher, coach_share.id, "note", LONG)
-    debrief = groups.start_debrief(db, facilitator, group.id, prompts.load_library().get("tuning"), LONG, teacher.id)
-    groups.add_note(db, teacher, debrief.id, 0, f"These kids are lazy. {LONG}")
-    groups.add_action_item(db, teacher, debrief.id, LONG, coach.id, date(2030, 1, 1))
-    closed = groups.start_debrief(db, facilitator, group.id, prompts.load_library().get("atlas"), LONG, coach.id)
-    groups.add_note(db, coach, closed.id, 0, LONG)
-    groups.close_debrief(db, facilitator, closed.id)
+    debrief = debriefs.start_debrief(db, facilitator, group.id, prompts.load_library().get("tuning"), LONG, teacher.id)
+    debriefs.add_note(db, teacher, debrief.id, 0, f"These kids are lazy. {LONG}")
+    debriefs.add_action_item(db, teacher, debrief.id, LONG, coach.id, date(2030, 1, 1))
+    closed = debriefs.start_debrief(db, facilitator, group.id, prompts.load_library().get("atlas"), LONG, coach.id)
+    debriefs.add_note(db, coach, closed.id, 0, LONG)
+    debriefs.close_debrief(db, facilitator, closed.id)
     drafts.save_draft(db, teacher, {"title": LONG, "body": LONG, "tags": TAG, "class_period": SHORT})
     circle = circles.create_circle(db, teacher, f"{SHORT} circle")
     groups.add_member(db, teacher, circle.id, coach.username)
@@ -117,8 +119,8 @@ def hostile(db, make_user):
     question = circles.post_question(db, teacher, circle.id, f"These kids are lazy. {LONG}")
     circles.answer_question(db, coach, question.id, LONG)
     checkin = circles.start_checkin(db, teacher, circle.id, prompts.load_library().get("norms_setting"))
-    groups.add_note(db, coach, checkin.id, 0, LONG)
-    groups.go_to_step(db, teacher, checkin.id, len(checkin.steps) - 1)  # the norms box, filled with the norms
+    debriefs.add_note(db, coach, checkin.id, 0, LONG)
+    debriefs.go_to_step(db, teacher, checkin.id, len(checkin.steps) - 1)  # the norms box, filled with the norms
     # A circle that never met, its rhythm long under way: the quiet note names it.
     quiet = circles.create_circle(db, coach, f"{SHORT} quiet")
     rhythm.set_rhythm(db, coach, quiet.id, "weekly", date(2025, 1, 7), time(15, 30), "UTC")

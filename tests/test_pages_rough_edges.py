@@ -6,7 +6,7 @@ from datetime import date
 
 from apptest_text import texts
 
-from reflection import accounts, groups, journal
+from reflection import accounts, debriefs, groups, journal
 
 
 def click(at, key):
@@ -18,13 +18,13 @@ def click(at, key):
 def test_closing_a_debrief_asks_first_and_can_be_called_off(db, open_debrief):
     at, facilitator, debrief = open_debrief()
     click(at, "debriefs_close")
-    assert groups.get_debrief(db, facilitator, debrief.id).is_open
+    assert debriefs.get_debrief(db, facilitator, debrief.id).is_open
     assert "cannot be undone" in texts(at.warning)
     click(at, "debriefs_close_cancel")
-    assert groups.get_debrief(db, facilitator, debrief.id).is_open
+    assert debriefs.get_debrief(db, facilitator, debrief.id).is_open
     click(at, "debriefs_close")
     click(at, "debriefs_close_confirm")
-    assert not groups.get_debrief(db, facilitator, debrief.id).is_open
+    assert not debriefs.get_debrief(db, facilitator, debrief.id).is_open
 
 
 def test_a_due_date_does_not_carry_over_to_the_next_action_item(db, open_debrief):
@@ -35,7 +35,7 @@ def test_a_due_date_does_not_carry_over_to_the_next_action_item(db, open_debrief
     assert at.date_input(key="debriefs_item_due").value is None
     at.text_input(key="debriefs_item_text").input("Share the exemplars")
     click(at, "debriefs_item_add")
-    due = {item.text: item.due_on for item in groups.list_action_items(db, facilitator, debrief.id)}
+    due = {item.text: item.due_on for item in debriefs.list_action_items(db, facilitator, debrief.id)}
     assert due == {"Pilot the rubric": date(2026, 12, 18), "Share the exemplars": None}
 
 

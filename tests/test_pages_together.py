@@ -2,7 +2,7 @@
 
 import pytest
 
-from reflection import groups, journal, prompts, sharing
+from reflection import allowed_phrases, debriefs, groups, journal, prompts, sharing
 from reflection.errors import AccessDenied
 
 DEBRIEFS = "views/debriefs.py"
@@ -64,14 +64,14 @@ def test_a_debrief_runs_from_protocol_to_export(app_test, db, plc):
     keys = {element.key for element in at.get("text_area")} | {element.key for element in at.get("button")}
     assert "debriefs_note_body" not in keys and "debriefs_next" not in keys and "debriefs_item_add" not in keys
     assert at.get("download_button"), "a closed debrief offers its Markdown export"
-    [debrief] = groups.list_debriefs(db, member, group.id)
-    markdown = groups.debrief_markdown(db, member, debrief.id)
+    [debrief] = debriefs.list_debriefs(db, member, group.id)
+    markdown = debriefs.debrief_markdown(db, member, debrief.id)
     assert "Those students are lazy about homework." in markdown and "Pilot the new rubric" in markdown
 
 
 def test_a_member_sees_the_debrief_but_no_facilitator_controls(app_test, db, plc):
     group, facilitator, member = plc
-    debrief = groups.start_debrief(db, facilitator, group.id, prompts.load_library().get("atlas"), "Exit tickets", member.id)
+    debrief = debriefs.start_debrief(db, facilitator, group.id, prompts.load_library().get("atlas"), "Exit tickets", member.id)
     at = open_page(app_test, member, DEBRIEFS)
     assert "Exit tickets" in shown(at)
     click(at, f"debriefs_open_{debrief.id}")
@@ -169,19 +169,19 @@ def test_names_the_detector_missed_can_be_hidden_by_hand(app_test, db, make_user
 def test_a_facilitator_allows_a_flagged_phrase_for_the_whole_group(app_test, db, plc, make_user):
     group, facilitator, member = plc
     outsider = make_user()
-    debrief = groups.start_debrief(db, facilitator, group.id, prompts.load_library().get("four_as"), "Reading", member.id)
-    note = groups.add_note(db, member, debrief.id, 0, "The struggling readers chose their own books.")
+    debrief = debriefs.start_debrief(db, facilitator, group.id, prompts.load_library().get("four_as"), "Reading", member.id)
+    note = debriefs.add_note(db, member, debrief.id, 0, "The struggling readers chose their own books.")
     [flag] = note.analysis.flags
     at = open_page(app_test, facilitator, DEBRIEFS)
     click(at, f"debriefs_open_{debrief.id}")
     click(at, f"debriefs_note_{note.id}_allow_{flag.start}")
     assert "allowed for everyone in the group" in shown(at)
-    assert flag.text in journal.allowed_phrases(db, member)
-    assert flag.text not in journal.allowed_phrases(db, outsider)
-    later = groups.add_note(db, member, debrief.id, 0, "The struggling readers chose their own books again.")
+    assert flag.text in allowed_phrases.allowed_phrases(db, member)
+    assert flag.text not in allowed_phrases.allowed_phrases(db, outsider)
+    later = debriefs.add_note(db, member, debrief.id, 0, "The struggling readers chose their own books again.")
     assert later.analysis.flags == []
     with pytest.raises(AccessDenied):
-        journal.allow_phrase(db, member, "low group", group_id=group.id)  # members cannot
+        allowed_phrases.allow_phrase(db, member, "low group", group_id=group.id)  # members cannot
     member_view = click(open_page(app_test, member, DEBRIEFS), f"debriefs_open_{debrief.id}")
     assert "struggling readers chose their own books" in shown(member_view)
     assert not [b for b in member_view.button if b.key and "_allow_" in b.key]

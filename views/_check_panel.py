@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from reflection import check_pool, journal, language
+from reflection import allowed_phrases, check_pool, language
 from reflection.errors import ReflectionError
 from views import _common as ui, _entry_form as entry_form
 
@@ -66,7 +66,7 @@ def run_check(prefix: str, parts: list[Part], texts: Texts, whole: Whole = singl
     typed = [texts.read(part.key) for part in parts]
     text, shifts = whole(typed)
     try:
-        analysis = check_pool.analyse(text, journal.allowed_phrases(ui.db(), ui.current_user()))
+        analysis = check_pool.analyse(text, allowed_phrases.allowed_phrases(ui.db(), ui.current_user()))
     except ReflectionError as error:  # too long to check: say so, keep the text
         st.session_state[f"{prefix}_check_error"] = str(error)
         return
@@ -101,7 +101,7 @@ def _dismiss(prefix: str, flag_data: dict) -> None:
 
 def _allow(prefix: str, parts: list[Part], texts: Texts, whole: Whole, phrase: str) -> None:
     try:
-        journal.allow_phrase(ui.db(), ui.current_user(), phrase)
+        allowed_phrases.allow_phrase(ui.db(), ui.current_user(), phrase)
     except ReflectionError as error:  # a full or read-only disk, or too many allowed phrases
         st.session_state[f"{prefix}_check_error"] = str(error)
         return
@@ -125,7 +125,7 @@ def check_panel(prefix: str, parts: list[Part], texts: Texts | None = None, whol
     if list(checked["texts"].values()) != typed:
         st.info("You have edited the text since the last check. Check again to update the suggestions.")
         return
-    analysis = journal.without_dismissed(language.Analysis.from_dict(checked["analysis"]), dismissed(prefix))
+    analysis = allowed_phrases.without_dismissed(language.Analysis.from_dict(checked["analysis"]), dismissed(prefix))
     if metrics:
         columns = st.columns(4)
         columns[0].metric("Words", analysis.word_count)

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from reflection import groups, journal, sharing
+from reflection import allowed_phrases, debriefs, groups, sharing
 from reflection.accounts import User
 from views import _check_panel as check, _common as ui, _draft_keeper as draft_keeper, _entry_form as entry_form
 
 
 @st.fragment(run_every=30)
-def step_timer(debrief: groups.Debrief) -> None:
+def step_timer(debrief: debriefs.Debrief) -> None:
     """Redrawn every 30 seconds on its own, so the clock moves without rerunning the page."""
-    clock = groups.step_clock(debrief)
+    clock = debriefs.step_clock(debrief)
     left = (f"{-clock.remaining_minutes} min over time" if clock.overtime
             else f"{clock.remaining_minutes} min left")
     st.info(f"⏱ {clock.elapsed_minutes} min elapsed of {clock.suggested_minutes} min suggested · {left}")
@@ -45,13 +45,13 @@ class Runner:
     def opened_id(self) -> int | None:
         return ui.opened(self.address)
 
-    def export_button(self, debrief: groups.Debrief, where, key: str) -> None:
+    def export_button(self, debrief: debriefs.Debrief, where, key: str) -> None:
         where.download_button(
-            "Export", groups.debrief_markdown(self.db, self.user, debrief.id), file_name=f"debrief-{debrief.id}.md",
+            "Export", debriefs.debrief_markdown(self.db, self.user, debrief.id), file_name=f"debrief-{debrief.id}.md",
             mime="text/markdown", key=key,
         )
 
-    def show_note(self, note: groups.Note, debrief: groups.Debrief, group: groups.Group) -> None:
+    def show_note(self, note: debriefs.Note, debrief: debriefs.Debrief, group: groups.Group) -> None:
         db, user, act = self.db, self.user, self.act
         with st.container(border=True):
             editing_key = self.key(f"note_edit_{note.id}")
@@ -62,7 +62,7 @@ class Runner:
                 save_col, cancel_col, _ = st.columns([1, 1, 4])
 
                 def save() -> None:
-                    groups.update_note(db, user, note.id, st.session_state[editing_key])
+                    debriefs.update_note(db, user, note.id, st.session_state[editing_key])
                     st.session_state.pop(self.key("editing"), None)
                     st.session_state.pop(editing_key, None)
 
@@ -74,18 +74,18 @@ class Runner:
             allow_for_group = None
             if debrief.is_open and group.is_facilitator:
                 def allow_for_group(phrase: str) -> None:
-                    act(lambda: journal.allow_phrase(db, user, phrase, group_id=group.id),
+                    act(lambda: allowed_phrases.allow_phrase(db, user, phrase, group_id=group.id),
                         f"“{ui.escape(phrase)}” is now allowed for everyone in the group.")
             entry_form.show_stored_flags(note.body, note.analysis, say_when_clean=False,
                                          on_allow=allow_for_group, key_prefix=self.key(f"note_{note.id}"))
-            if debrief.is_open and groups.may(db, user, "edit", "note", note):
+            if debrief.is_open and debriefs.may(db, user, "edit", "note", note):
                 edit_col, delete_col, _ = st.columns([1, 1, 4])
                 edit_col.button("Edit", key=self.key(f"note_editbtn_{note.id}"),
                                 on_click=lambda: st.session_state.update({self.key("editing"): note.id}))
                 delete_col.button("Delete", key=self.key(f"note_delete_{note.id}"),
-                                  on_click=act, args=(lambda: groups.delete_note(db, user, note.id), "Note deleted."))
+                                  on_click=act, args=(lambda: debriefs.delete_note(db, user, note.id), "Note deleted."))
 
-    def step_header(self, debrief: groups.Debrief) -> None:
+    def step_header(self, debrief: debriefs.Debrief) -> None:
         step = debrief.step
         st.progress((debrief.current_step + 1) / len(debrief.steps),
                     text=f"Step {debrief.current_step + 1} of {len(debrief.steps)}")
@@ -97,14 +97,14 @@ class Runner:
             st.caption(ui.escape(step.hint))
         step_timer(debrief)
 
-    def controls(self, debrief: groups.Debrief) -> None:
+    def controls(self, debrief: debriefs.Debrief) -> None:
         db, user, act = self.db, self.user, self.act
         back_col, next_col, close_col, _ = st.columns([1, 1, 1, 3])
         back_col.button("← Back", key=self.key("prev"), disabled=debrief.current_step == 0,
-                        on_click=act, args=(lambda: groups.go_to_step(db, user, debrief.id, debrief.current_step - 1),
+                        on_click=act, args=(lambda: debriefs.go_to_step(db, user, debrief.id, debrief.current_step - 1),
                                             "Moved back a step."))
         next_col.button("Next step →", key=self.key("next"), disabled=debrief.current_step >= len(debrief.steps) - 1,
-                        on_click=act, args=(lambda: groups.go_to_step(db, user, debrief.id, debrief.current_step + 1),
+                        on_click=act, args=(lambda: debriefs.go_to_step(db, user, debrief.id, debrief.current_step + 1),
                                             "On to the next step."))
         # Closing cannot be undone, so it asks first instead of sitting one click away beside "Next step".
         confirm_key = self.key("confirm_close")
@@ -118,15 +118,15 @@ class Runner:
 
         def close() -> None:
             st.session_state.pop(confirm_key, None)
-            groups.close_debrief(db, user, debrief.id)
+            debriefs.close_debrief(db, user, debrief.id)
 
         yes_col.button("Yes, close it", key=self.key("close_confirm"), type="primary", on_click=act,
                        args=(close, f"{self.noun.capitalize()} closed. It is read-only now; action items can still "
                                     "be ticked."))
         no_col.button("Keep it open", key=self.key("close_cancel"), on_click=lambda: st.session_state.pop(confirm_key, None))
 
-    def notes_section(self, debrief: groups.Debrief, group: groups.Group) -> None:
-        notes = groups.list_notes(self.db, self.user, debrief.id)
+    def notes_section(self, debrief: debriefs.Debrief, group: groups.Group) -> None:
+        notes = debriefs.list_notes(self.db, self.user, debrief.id)
         if debrief.is_open:
             st.markdown("**Notes for this step**")
             for note in (n for n in notes if n.step_index == debrief.current_step):
@@ -145,7 +145,7 @@ class Runner:
             for note in step_notes:
                 self.show_note(note, debrief, group)
 
-    def new_note(self, debrief: groups.Debrief) -> None:
+    def new_note(self, debrief: debriefs.Debrief) -> None:
         """The box for a note on the current step, with the writer's own check and, when the note names
         someone, initials in their place (the default) and a preview of what the group will read."""
         body_key, hide_key, check_prefix = self.key("note_body"), self.key("note_hide_names"), self.key("note")
@@ -162,7 +162,7 @@ class Runner:
 
         def post() -> None:
             # The names of the text posted now: the box may have changed since the page was drawn.
-            groups.add_note(self.db, self.user, debrief.id, debrief.current_step,
+            debriefs.add_note(self.db, self.user, debrief.id, debrief.current_step,
                             self.note_as_posted(st.session_state[body_key])[1])
             check.forget(check_prefix)
 
@@ -178,46 +178,46 @@ class Runner:
             return names, sharing.with_initials(typed, names)
         return names, typed
 
-    def action_items_section(self, debrief: groups.Debrief, members: list[groups.Member]) -> None:
+    def action_items_section(self, debrief: debriefs.Debrief, members: list[groups.Member]) -> None:
         db, user, act = self.db, self.user, self.act
         st.markdown("**Action items**")
-        items = groups.list_action_items(db, user, debrief.id)
+        items = debriefs.list_action_items(db, user, debrief.id)
         if not items:
             st.caption("No action items yet.")
         for item in items:
             done_col, text_col, delete_col = st.columns([1, 6, 1])
 
-            def toggle(item: groups.ActionItem = item) -> None:
+            def toggle(item: debriefs.ActionItem = item) -> None:
                 done = st.session_state[self.key(f"item_done_{item.id}")]
-                act(lambda: groups.set_action_item_done(db, user, item.id, done), "Action item updated.")
+                act(lambda: debriefs.set_action_item_done(db, user, item.id, done), "Action item updated.")
 
             done_col.checkbox("Done", value=item.done, key=self.key(f"item_done_{item.id}"), on_change=toggle,
-                              disabled=not groups.may(db, user, "complete", "action_item", item))
+                              disabled=not debriefs.may(db, user, "complete", "action_item", item))
             due = f" · due {item.due_on.isoformat()}" if item.due_on else ""
             text_col.markdown(f"{ui.escape(item.text)}  \n*{ui.escape(item.owner_name)}{due}*")
-            if debrief.is_open and groups.may(db, user, "delete", "action_item", item):
+            if debrief.is_open and debriefs.may(db, user, "delete", "action_item", item):
                 delete_col.button("Delete", key=self.key(f"item_delete_{item.id}"),
-                                  on_click=act, args=(lambda i=item: groups.delete_action_item(db, user, i.id),
+                                  on_click=act, args=(lambda i=item: debriefs.delete_action_item(db, user, i.id),
                                                       "Action item deleted."))
         if not debrief.is_open:
             return
         by_id = {m.user_id: m for m in members}
         text_col, owner_col, due_col = st.columns([3, 2, 2])
-        text_col.text_input("New action item", key=self.key("item_text"), max_chars=groups.MAX_ACTION_TEXT_CHARS)
+        text_col.text_input("New action item", key=self.key("item_text"), max_chars=debriefs.MAX_ACTION_TEXT_CHARS)
         owner_col.selectbox("Owner", list(by_id), format_func=lambda i: by_id[i].display_name,
                             key=self.key("item_owner"))
         due_col.date_input("Due (optional)", value=None, key=self.key("item_due"))
 
         def add_item() -> None:
             state = st.session_state
-            groups.add_action_item(db, user, debrief.id, state[self.key("item_text")], state[self.key("item_owner")],
+            debriefs.add_action_item(db, user, debrief.id, state[self.key("item_text")], state[self.key("item_owner")],
                                    state[self.key("item_due")])
             state[self.key("item_due")] = None  # each item gets its own date, or none
 
         st.button("Add action item", key=self.key("item_add"),
                   on_click=act, args=(add_item, "Action item added.", (self.key("item_text"),)))
 
-    def run(self, debrief: groups.Debrief, group: groups.Group, members: list[groups.Member],
+    def run(self, debrief: debriefs.Debrief, group: groups.Group, members: list[groups.Member],
             after_steps=None) -> None:
         """The whole debrief; `after_steps(debrief)` adds what the page shows under the current step."""
         st.button(f"← All {self.noun}s", key=self.key("back"), on_click=self.open, args=(None,))

@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from reflection import config, journal, language
+from reflection import config, journal, language, text_cleaning
 from reflection.accounts import User
 from views import _common as ui, _draft_keeper as draft_keeper
 
@@ -65,7 +65,7 @@ def render_body(prefix: str, user: User, *, label: str = "Your reflection", on_c
     st.text_area(label, key=key(prefix, "body"), height=260, on_change=on_change)
     draft_keeper.keep_typing(user, key(prefix, "body"), storage_name=storage_name, on_restore=on_change)
     typed = st.session_state.get(key(prefix, "body"), "")
-    length = len(journal.stored_body(typed))
+    length = len(text_cleaning.stored_body(typed))
     if length > config.MAX_ENTRY_CHARS:
         grown = " once saved (some characters become two or three)" if length > len(typed) else ""
         st.warning(f"{length:,} characters{grown}: over the {config.MAX_ENTRY_CHARS:,} limit. Shorten it to save.")
@@ -79,7 +79,7 @@ def draft_from_state(prefix: str, *, body: str | None = None, prompt_set: str | 
         title=state.get(key(prefix, "title"), ""),
         class_period=state.get(key(prefix, "class_period"), ""),
         mood=state.get(key(prefix, "mood")),
-        tags=journal.parse_tags(state.get(key(prefix, "tags"), "")),
+        tags=text_cleaning.parse_tags(state.get(key(prefix, "tags"), "")),
         taught_on=state.get(key(prefix, "taught_on")),
         prompt_set=prompt_set,
         prompt_answers=prompt_answers,

@@ -8,7 +8,7 @@ from datetime import date, time
 
 import streamlit as st
 
-from reflection import circles, groups, newcomers, rhythm
+from reflection import circles, debriefs, groups, newcomers, rhythm
 from reflection.accounts import User
 from views import _common as ui
 
@@ -86,7 +86,7 @@ def invite_tools(page: str, db, user: User, group: groups.Group) -> None:
         code_col.code(code, language=None)
 
 
-def norms_outcome(page: str, db, user: User, group: groups.Group, debrief: groups.Debrief) -> None:
+def norms_outcome(page: str, db, user: User, group: groups.Group, debrief: debriefs.Debrief) -> None:
     """On the last step of a norms-setting protocol: write the norms and save them (a PLC's facilitator)
     or put them to the circle, which adopts them once every member agrees."""
     if debrief.outcome != "norms" or debrief.current_step != len(debrief.steps) - 1:

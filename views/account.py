@@ -3,7 +3,17 @@ your data, and delete your account."""
 
 import streamlit as st
 
-from reflection import account_deletion, accounts, audit, config, db as database, export, journal, sessions
+from reflection import (
+    account_deletion,
+    accounts,
+    allowed_phrases,
+    audit,
+    config,
+    db as database,
+    export,
+    importing,
+    sessions,
+)
 from reflection.errors import ReflectionError
 from views import _common as ui
 
@@ -53,15 +63,15 @@ if st.button("Sign out of all devices", key="account_sign_out_everywhere"):
 
 st.subheader("Phrases you allowed")
 st.caption("The language check skips these phrases in your writing. Remove one to have it checked again.")
-phrases = [phrase for phrase in journal.allowed_phrases(db, user)]
-own = set(journal.own_allowed_phrases(db, user))
+phrases = [phrase for phrase in allowed_phrases.allowed_phrases(db, user)]
+own = set(allowed_phrases.own_allowed_phrases(db, user))
 if not phrases:
     st.write("None yet. On the Write page, “Allow this phrase for me” adds one here.")
 for index, phrase in enumerate(phrases):
     phrase_col, remove_col = st.columns([5, 1])
     phrase_col.markdown(f"“{ui.escape(phrase)}”" + ("" if phrase in own else " · allowed by one of your groups"))
     if phrase in own and remove_col.button("Remove", key=f"account_disallow_{index}"):
-        journal.disallow_phrase(db, user, phrase)
+        allowed_phrases.disallow_phrase(db, user, phrase)
         st.rerun()
 
 st.subheader("Export my data")
@@ -98,11 +108,11 @@ st.caption(
     "Entries already here (same time and text) are skipped, so importing a file twice adds nothing twice."
 )
 uploaded = st.file_uploader("JSON export", type=["json"], key="account_import_file",
-                            max_upload_size=export.MAX_IMPORT_BYTES // 2**20)
+                            max_upload_size=importing.MAX_IMPORT_BYTES // 2**20)
 if uploaded is not None and st.button("Import these entries", key="account_import"):
     try:
         with st.spinner("Importing and checking each entry…"):
-            report = export.import_json(db, user, uploaded.getvalue())
+            report = importing.import_json(db, user, uploaded.getvalue())
         st.success(report.summary)
     except ReflectionError as error:
         ui.show_error(error)

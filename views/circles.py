@@ -6,7 +6,7 @@ import functools
 
 import streamlit as st
 
-from reflection import circles, groups
+from reflection import circles, debriefs, groups
 from reflection.errors import InvalidInput, ReflectionError
 from views import _common as ui, _debrief_runner, _entry_form as entry_form, _together as together
 
@@ -154,7 +154,7 @@ def meet_tab(circle: groups.Group, members: list[groups.Member]) -> None:
                      on_click=act, args=(start, "Check-in started."))
     if len(members) < circles.MIN_MEMBERS_TO_MEET:
         st.caption("A check-in is a round among peers: invite at least one colleague first.")
-    checkins = groups.list_debriefs(db, user, circle.id)
+    checkins = debriefs.list_debriefs(db, user, circle.id)
     st.markdown("**Check-ins**")
     if not checkins:
         st.caption("No check-ins yet.")
@@ -188,7 +188,7 @@ circle_members = groups.list_members(db, user, current.id)
 open_checkin = None
 if (open_id := runner.opened_id()) is not None:
     try:
-        open_checkin = groups.get_debrief(db, user, open_id)
+        open_checkin = debriefs.get_debrief(db, user, open_id)
     except ReflectionError as error:
         runner.open(None)
         ui.show_error(error)

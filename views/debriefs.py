@@ -6,7 +6,7 @@ import functools
 
 import streamlit as st
 
-from reflection import groups, newcomers
+from reflection import debriefs, groups, newcomers
 from reflection.errors import ReflectionError
 from views import _common as ui, _debrief_runner, _together as together
 
@@ -110,8 +110,8 @@ def start_debrief_form(group: groups.Group, members: list[groups.Member]) -> Non
                             key="debriefs_presenter")
 
     def start() -> None:
-        debrief = groups.start_debrief(db, user, group.id, protocols[st.session_state["debriefs_protocol"]],
-                                       st.session_state["debriefs_title"], st.session_state["debriefs_presenter"])
+        debrief = debriefs.start_debrief(db, user, group.id, protocols[st.session_state["debriefs_protocol"]],
+                                         st.session_state["debriefs_title"], st.session_state["debriefs_presenter"])
         open_debrief(debrief.id)
 
     st.button("Start debrief", key="debriefs_start", type="primary",
@@ -119,11 +119,11 @@ def start_debrief_form(group: groups.Group, members: list[groups.Member]) -> Non
 
 
 def debrief_list(group: groups.Group) -> None:
-    debriefs = groups.list_debriefs(db, user, group.id)
+    group_debriefs = debriefs.list_debriefs(db, user, group.id)
     st.subheader("Debriefs")
-    if not debriefs:
+    if not group_debriefs:
         st.info("No debriefs yet." + (" Start one from the facilitator tools." if group.is_facilitator else ""))
-    for debrief in debriefs:
+    for debrief in group_debriefs:
         with st.container(border=True):
             text_col, open_col, export_col = st.columns([5, 1, 1])
             status = "open" if debrief.is_open else f"closed {debrief.closed_at[:10]}"
@@ -152,7 +152,7 @@ open_id = runner.opened_id()
 current_debrief = None
 if open_id is not None:
     try:
-        current_debrief = groups.get_debrief(db, user, open_id)
+        current_debrief = debriefs.get_debrief(db, user, open_id)
     except ReflectionError as error:
         open_debrief(None)
         ui.show_error(error)

@@ -1,36 +1,46 @@
 """The bias check: deficit-language flags with strengths-based rewrites, readability, names.
 
-Other parts of Reflection use only the names exported here.
+Other parts of Reflection use only the names exported here. Each is imported on first use (PEP 562),
+because the checker's modules import spaCy, which takes seconds: a module that only names `Analysis`
+or `CATEGORIES`, or a command that never checks a text, does not pay for it.
 """
 
-from .analysis import TextTooLong, analyse, analyse_many, apply_suggestion
-from .pipeline import COMPONENT_NAME, ModelNotInstalledError, load_nlp
-from .privacy import initials, person_names, replace_names
-from .readability import readability
-from .results import Analysis, Flag, NameSpan
-from .rules import CATEGORIES, CATEGORY_LABELS, RuleFileError
-from .version import checker_version
+from __future__ import annotations
 
-# Stored analyses made with another version are re-checked (code, rules and model).
-RULES_VERSION: str = checker_version()
+import importlib
+from typing import Any
 
-__all__ = [
-    "CATEGORIES",
-    "CATEGORY_LABELS",
-    "COMPONENT_NAME",
-    "RULES_VERSION",
-    "Analysis",
-    "Flag",
-    "ModelNotInstalledError",
-    "NameSpan",
-    "RuleFileError",
-    "TextTooLong",
-    "analyse",
-    "analyse_many",
-    "apply_suggestion",
-    "initials",
-    "load_nlp",
-    "person_names",
-    "readability",
-    "replace_names",
-]
+# Exported name: the module that defines it.
+_SOURCES = {
+    "TextTooLong": "analysis",
+    "analyse": "analysis",
+    "analyse_many": "analysis",
+    "apply_suggestion": "analysis",
+    "COMPONENT_NAME": "pipeline",
+    "ModelNotInstalledError": "pipeline",
+    "load_nlp": "pipeline",
+    "initials": "names",
+    "person_names": "names",
+    "replace_names": "names",
+    "Analysis": "results",
+    "Flag": "results",
+    "NameSpan": "results",
+    "stored_analysis": "results",
+    "CATEGORIES": "rules",
+    "CATEGORY_LABELS": "rules",
+    "RuleFileError": "rules",
+}
+
+__all__ = sorted([*_SOURCES, "RULES_VERSION"])
+
+
+def __getattr__(name: str) -> Any:
+    if name == "RULES_VERSION":
+        # Stored analyses made with another version are re-checked (code, rules and model).
+        value = importlib.import_module(".version", __name__).checker_version()
+    elif name in _SOURCES:
+        value = getattr(importlib.import_module(f".{_SOURCES[name]}", __name__), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later lookups skip this function
+    return value

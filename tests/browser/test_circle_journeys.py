@@ -9,7 +9,7 @@ import icalendar
 from browser_app import StreamlitPage
 from dateutil import rrule
 
-from reflection import circles, groups
+from reflection import circles, debriefs, groups
 
 CIRCLE = "Second-year science circle"
 WIN = "Paired lab roles meant everyone handled the equipment."
@@ -75,7 +75,7 @@ def test_a_circle_from_creation_through_a_check_in_with_its_calendar_file(app_se
     peer_tab.sign_in_to_write(peer.username)
     peer_tab.expect_text(f"Next meeting of your circle {CIRCLE}")
     peer_tab.go_to("Peer circles")
-    [checkin] = groups.list_debriefs(app_db, peer, circle.id)
+    [checkin] = debriefs.list_debriefs(app_db, peer, circle.id)
     peer_tab.click_key(f"circles_open_{checkin.id}")
     peer_tab.expect_text(WIN)
     peer_tab.click("Next step →")  # any member moves the round on
@@ -87,8 +87,8 @@ def test_a_circle_from_creation_through_a_check_in_with_its_calendar_file(app_se
     peer_tab.click("Yes, close it")  # closing asks first
     peer_tab.expect_text("Check-in closed.")
 
-    closed = groups.get_debrief(app_db, first, checkin.id)
+    closed = debriefs.get_debrief(app_db, first, checkin.id)
     assert not closed.is_open and closed.facilitator_name == "Ms. Okafor"
-    notes = groups.list_notes(app_db, first, checkin.id)
+    notes = debriefs.list_notes(app_db, first, checkin.id)
     assert [(n.step_index, n.author_id, n.body) for n in notes] == [(1, first.id, WIN), (2, peer.id, PUZZLE)]
     assert circles.list_questions(app_db, first, circle.id) == []

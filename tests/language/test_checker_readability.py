@@ -6,7 +6,7 @@ import subprocess
 import sys
 import textwrap
 
-from reflection.language import readability
+from reflection.language.readability import readability
 
 
 def test_readability_figures():
@@ -31,7 +31,7 @@ def test_first_use_never_touches_the_network(tmp_path):
         socket.socket.connect = refuse
         socket.create_connection = refuse
 
-        from reflection.language import readability
+        from reflection.language.readability import readability
         figures = readability("Photosynthesis transforms sunlight into chemical energy. Plants are remarkable.")
         assert figures["grade_level"] is not None, figures
         assert "nltk" not in sys.modules, "nltk was imported"
