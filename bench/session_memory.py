@@ -51,7 +51,7 @@ def sentences():
 
 def set_up(path: Path) -> tuple[str, int, int]:
     db = database.connect(path)
-    admin = accounts.create_first_admin(db, "admin", "Admin", PASSWORD)
+    admin = accounts.create_user(db, None, "admin", "Admin", PASSWORD, "admin")
     teacher = accounts.create_user(db, admin, "rivera", "Ms Rivera", PASSWORD, "teacher")
     coach = accounts.create_user(db, admin, "okafor", "Mr Okafor", PASSWORD, "coach")
     entry = journal.create_entry(db, teacher, journal.EntryDraft(body="Group work went better today."))
