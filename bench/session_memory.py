@@ -141,9 +141,14 @@ def main() -> int:
     print(f"{'after action':>12} {'RSS MB':>8}")
     for number, rss in readings.items():
         print(f"{number:12d} {rss:8.0f}")
-    start, end = readings[WARM_UP_ACTIONS], readings[args.actions]
+    return report_growth(readings, args.actions)
+
+
+def report_growth(rss_after: dict[int, float], last: int) -> int:
+    """Print RSS growth from the warm-up to action `last` against the target; the exit status."""
+    start, end = rss_after[WARM_UP_ACTIONS], rss_after[last]
     growth = end / start - 1
-    print(f"\nRSS growth from action {WARM_UP_ACTIONS} to {args.actions}: {growth:+.1%} "
+    print(f"\nRSS growth from action {WARM_UP_ACTIONS} to {last}: {growth:+.1%} "
           f"({start:.0f} -> {end:.0f} MB; target <= {TARGET_GROWTH:.0%}, ratio {max(growth, 0) / TARGET_GROWTH:.2f})")
     met = growth <= TARGET_GROWTH
     print("target met" if met else "TARGET MISSED")
