@@ -7,8 +7,9 @@ from headless Chromium, so it also has what only a real server has: a reload sta
 session (the old one lingers until its connection is gone), the draft keeper's component talks to
 the server, and a second tab keeps a debrief open whose timer fragment reruns every 30 seconds.
 
-`--mix` picks the kinds of action, to measure each candidate on its own; `--env NAME=VALUE` sets a
-variable for the server (`MALLOC_ARENA_MAX=2`, for instance).
+`--mix` picks the kinds of action, to measure each candidate on its own (`idle` waits for one tick
+of the timer and does nothing else); `--env NAME=VALUE` sets a variable for the server
+(`MALLOC_ARENA_MAX=2`, for instance).
 
     .venv/bin/python bench/server_session_memory.py [--actions 200] [--mix check save search note reload pages]
 """
