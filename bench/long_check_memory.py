@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from session_memory import sentences  # noqa: E402
+from session_memory import sentences, verdict  # noqa: E402
 
 from reflection import check_pool  # noqa: E402
 
@@ -52,9 +52,7 @@ def main() -> int:
         print(f"{size:10,d} {peak:8.0f} {rss:13.0f}")
     print(f"\nmost RSS left after a check: {worst:+.0f} MB (target <= {TARGET_LEFT_MB} MB, "
           f"ratio {max(worst, 0) / TARGET_LEFT_MB:.2f})")
-    met = worst <= TARGET_LEFT_MB
-    print("target met" if met else "TARGET MISSED")
-    return 0 if met else 1
+    return verdict(worst <= TARGET_LEFT_MB)
 
 
 if __name__ == "__main__":

@@ -150,7 +150,11 @@ def report_growth(rss_after: dict[int, float], last: int) -> int:
     growth = end / start - 1
     print(f"\nRSS growth from action {WARM_UP_ACTIONS} to {last}: {growth:+.1%} "
           f"({start:.0f} -> {end:.0f} MB; target <= {TARGET_GROWTH:.0%}, ratio {max(growth, 0) / TARGET_GROWTH:.2f})")
-    met = growth <= TARGET_GROWTH
+    return verdict(growth <= TARGET_GROWTH)
+
+
+def verdict(met: bool) -> int:
+    """Say whether the target is met; the bench's exit status."""
     print("target met" if met else "TARGET MISSED")
     return 0 if met else 1
 
