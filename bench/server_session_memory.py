@@ -49,29 +49,36 @@ def set_up(path: Path) -> tuple[str, int]:
 
 
 def actions(app: StreamlitPage, debrief_id: int, mix: list[str]):
-    """The actions of one round, each a callable that leaves the page drawn and idle."""
+    """The actions of one round, each a callable that leaves the page drawn and idle.
+
+    Text goes in with the click that sends it, not on leaving the box first: in two runs, leaving the box
+    after a round with a reload caused no rerun within two minutes (the draft keeper may have sent the
+    text already), and the bench waited for one.
+    """
     text = sentences()
 
     def check():
         app.go_to("Write")
-        app.commit("Your reflection", next(text))
+        app.fill("Your reflection", next(text))
         app.click("Check my language")
         app.expect_text("Reading ease")
 
     def save():
         app.go_to("Write")
-        app.commit("Your reflection", next(text))
+        app.fill("Your reflection", next(text))
         app.click("Save entry")
         app.expect_text("to your journal")
 
     def search():
         app.go_to("Journal")
-        app.commit("Search your journal", next(text).split()[-1].strip("."))
+        app.fill("Search your journal", next(text).split()[-1].strip("."))
+        app.textbox("Search your journal").press("Enter")
+        app.wait_idle()
 
     def note():
         app.page.goto(f"{app.server.url}/debriefs?debrief={debrief_id}")
         app.expect_heading("PLC debriefs")
-        app.commit("Add a note", next(text))
+        app.fill("Add a note", next(text))
         app.click("Add note")
         app.expect_text("Note added.")
 
