@@ -13,7 +13,7 @@ copies locks in whatever state those threads left them.
 After each check the process hands the memory the check freed back to the system (glibc's
 `malloc_trim`). A check's parse holds about 8 MB per 1,000 characters while it runs, and glibc keeps
 what it freed in the arena of the thread that ran it (Streamlit runs every rerun in a thread of its
-own): after checking a 20,000-character entry RSS stayed 60 MB up, after 50,000 characters 110 MB,
+own): after checking a 20,000-character entry RSS stayed 60 MB up, after 50,000 characters 165 MB,
 until some later check happened to reuse it. Trimming takes under 2 ms.
 """
 

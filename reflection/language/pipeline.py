@@ -69,7 +69,7 @@ def load_nlp(use_rules: bool = True, use_model: bool = True) -> Language:
     Rules and the learned model work together; either alone is for measuring each one's share.
     """
     # lru_cache keys on the arguments as written: `load_nlp()` and `load_nlp(True, True)` were two
-    # entries, so name hiding loaded a second copy of the pipeline beside the check's (+40-60 MB).
+    # entries, so name hiding loaded a second copy of the pipeline beside the check's (about 40 MB).
     return _loaded_nlp(bool(use_rules), bool(use_model))
 
 
