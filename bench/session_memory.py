@@ -54,7 +54,7 @@ def sentences():
 
 def set_up(path: Path) -> tuple[str, int, int]:
     db = database.connect(path)
-    admin = accounts.create_first_admin(db, "admin", "Admin", PASSWORD)
+    admin = accounts.create_user(db, None, "admin", "Admin", PASSWORD, "admin")
     teacher = accounts.create_user(db, admin, "rivera", "Ms Rivera", PASSWORD, "teacher")
     coach = accounts.create_user(db, admin, "okafor", "Mr Okafor", PASSWORD, "coach")
     entry = journal.create_entry(db, teacher, journal.EntryDraft(body="Group work went better today."))
@@ -144,11 +144,20 @@ def main() -> int:
     print(f"{'after action':>12} {'RSS MB':>8}")
     for number, rss in readings.items():
         print(f"{number:12d} {rss:8.0f}")
-    start, end = readings[WARM_UP_ACTIONS], readings[args.actions]
+    return report_growth(readings, args.actions)
+
+
+def report_growth(rss_after: dict[int, float], last: int) -> int:
+    """Print RSS growth from the warm-up to action `last` against the target; the exit status."""
+    start, end = rss_after[WARM_UP_ACTIONS], rss_after[last]
     growth = end / start - 1
-    print(f"\nRSS growth from action {WARM_UP_ACTIONS} to {args.actions}: {growth:+.1%} "
+    print(f"\nRSS growth from action {WARM_UP_ACTIONS} to {last}: {growth:+.1%} "
           f"({start:.0f} -> {end:.0f} MB; target <= {TARGET_GROWTH:.0%}, ratio {max(growth, 0) / TARGET_GROWTH:.2f})")
-    met = growth <= TARGET_GROWTH
+    return verdict(growth <= TARGET_GROWTH)
+
+
+def verdict(met: bool) -> int:
+    """Say whether the target is met; the bench's exit status."""
     print("target met" if met else "TARGET MISSED")
     return 0 if met else 1
 

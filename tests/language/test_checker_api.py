@@ -16,6 +16,7 @@ from reflection.language import (
     analyse_many,
     apply_suggestion,
     load_nlp,
+    person_names,
 )
 from reflection.language.pipeline import COMPONENT_NAME
 
@@ -122,3 +123,10 @@ def test_missing_model_is_a_clear_error(monkeypatch):
         model_name()
     monkeypatch.setenv("REFLECTION_SPACY_MODEL", "my_model")
     assert model_name() == "my_model"
+
+
+def test_the_check_and_name_hiding_use_one_loaded_pipeline(nlp):
+    """A second copy of the pipeline for name hiding cost the server 40-60 MB (issue 13)."""
+    analyse("My low kids need more time with fractions.")
+    person_names("Maya met Dev after lunch.")
+    assert load_nlp(True, True) is load_nlp(use_rules=True, use_model=True) is load_nlp() is nlp
