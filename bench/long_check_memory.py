@@ -16,12 +16,9 @@ import sys
 import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from session_memory import sentences, verdict
 
-from session_memory import sentences, verdict  # noqa: E402
-
-from reflection import check_pool  # noqa: E402
+from reflection import check_pool
 
 TARGET_LEFT_MB = 30
 

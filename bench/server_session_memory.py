@@ -24,15 +24,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
+from browser_app import CHROMIUM, COUNT_RERUNS_SCRIPT, PASSWORD, StreamlitPage, launch_chromium, start_server
+from server_memory import memory_mb
+from session_memory import WARM_UP_ACTIONS, report_growth, sentences
 
-from browser_app import CHROMIUM, COUNT_RERUNS_SCRIPT, PASSWORD, StreamlitPage, launch_chromium, start_server  # noqa: E402
-from server_memory import memory_mb  # noqa: E402
-from session_memory import WARM_UP_ACTIONS, report_growth, sentences  # noqa: E402
-
-from reflection import accounts, db as database, groups, prompts  # noqa: E402
+from reflection import accounts, db as database, debriefs, groups, prompts
 
 MIXES = ("check", "save", "search", "note", "reload", "pages", "idle")
 
@@ -43,7 +39,7 @@ def set_up(path: Path) -> tuple[str, int]:
     admin = accounts.create_user(db, None, "admin", "Admin", PASSWORD, "admin")
     teacher = accounts.create_user(db, admin, "rivera", "Ms Rivera", PASSWORD, "teacher")
     group = groups.create_group(db, admin, "Science PLC", facilitator_id=teacher.id)
-    debrief = groups.start_debrief(db, teacher, group.id, prompts.load_library().get("tuning"), "Lab unit", teacher.id)
+    debrief = debriefs.start_debrief(db, teacher, group.id, prompts.load_library().get("tuning"), "Lab unit", teacher.id)
     db.close()
     return teacher.username, debrief.id
 

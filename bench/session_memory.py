@@ -21,14 +21,10 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from reflection import accounts, db as database, groups, journal, prompts, sessions, sharing
+from reflection import accounts, db as database, debriefs, groups, journal, prompts, sessions, sharing
 from views._common import SESSION_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-
-from reflection import debriefs  # noqa: E402
 
 TARGET_GROWTH = 0.10
 WARM_UP_ACTIONS = 20
