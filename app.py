@@ -9,7 +9,7 @@ import streamlit as st
 from views import _common as ui
 from reflection import accounts, audit, setup_code, single_sign_on
 from reflection import db as database
-from reflection.errors import ReflectionError
+from reflection.errors import InvalidInput, ReflectionError
 
 # A shipped file: a material icon as page_icon makes every browser fetch the favicon from an outside font host.
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
@@ -27,24 +27,22 @@ def first_run() -> None:
         "To prove you installed it, give the one-time setup code the server printed to its log when it started "
         "(the line says “one-time setup code”)."
     )
+    ui.show_messages("first_run")
     with st.form("first_run"):
-        code = st.text_input("Setup code", key="first_run_code", max_chars=40, placeholder="ABCD-EFGH-JKLM-NPQR")
-        username = st.text_input("Username", key="first_run_username", max_chars=accounts.MAX_USERNAME_CHARS)
-        display_name = st.text_input("Your name", key="first_run_display_name")
-        password = st.text_input("Password", type="password", key="first_run_password", max_chars=accounts.MAX_PASSWORD_LENGTH)
-        confirm = st.text_input("Password again", type="password", key="first_run_confirm", max_chars=accounts.MAX_PASSWORD_LENGTH)
-        submitted = st.form_submit_button("Create admin account")
-    if submitted:
-        if password != confirm:
-            st.error("The two passwords differ. Please type them again.")
-            return
-        try:
-            user = accounts.create_first_admin(ui.db(), username, display_name, password, code)
-        except ReflectionError as error:
-            ui.show_error(error)
-            return
-        ui.sign_in(user)
-        st.rerun()
+        st.text_input("Setup code", key="first_run_code", max_chars=40, placeholder="ABCD-EFGH-JKLM-NPQR")
+        st.text_input("Username", key="first_run_username", max_chars=accounts.MAX_USERNAME_CHARS)
+        st.text_input("Your name", key="first_run_display_name")
+        st.text_input("Password", type="password", key="first_run_password", max_chars=accounts.MAX_PASSWORD_LENGTH)
+        st.text_input("Password again", type="password", key="first_run_confirm", max_chars=accounts.MAX_PASSWORD_LENGTH)
+        st.form_submit_button("Create admin account", on_click=ui.run_action, args=("first_run", create_first_admin, None))
+
+
+def create_first_admin() -> None:
+    state = st.session_state
+    if state["first_run_password"] != state["first_run_confirm"]:
+        raise InvalidInput("The two passwords differ. Please type them again.")
+    ui.sign_in(accounts.create_first_admin(ui.db(), state["first_run_username"], state["first_run_display_name"],
+                                           state["first_run_password"], state["first_run_code"]))
 
 
 def school_providers() -> dict[str, str]:
@@ -104,7 +102,9 @@ def account_notices(user: accounts.User) -> None:
     for notice in notices:
         st.warning(ui.escape(notice.message) + " If you did not expect this, tell your administrator or school leader.")
     if notices:
-        st.button("Dismiss", key="account_notices_dismiss", on_click=audit.dismiss_notices, args=(ui.db(), user))
+        st.button("Dismiss", key="account_notices_dismiss", on_click=ui.run_action,
+                  args=("account_notices", lambda: audit.dismiss_notices(ui.db(), user), None))
+    ui.show_messages("account_notices")
 
 
 def choose_new_password(user: accounts.User) -> None:
@@ -115,23 +115,23 @@ def choose_new_password(user: accounts.User) -> None:
         "An administrator set a temporary password for your account. Before you continue, choose a new "
         "password that only you know."
     )
-    with st.form("choose_password", clear_on_submit=True):
-        new = st.text_input("New password", type="password", key="choose_password_new", max_chars=accounts.MAX_PASSWORD_LENGTH)
-        again = st.text_input("New password again", type="password", key="choose_password_again", max_chars=accounts.MAX_PASSWORD_LENGTH)
-        submitted = st.form_submit_button("Save my new password")
+    ui.show_messages("choose_password")
+    password_keys = ("choose_password_new", "choose_password_again")
+
+    def choose() -> None:
+        new, again = (st.session_state[key] for key in password_keys)
+        if new != again:
+            raise InvalidInput("The two new passwords differ. Please type them again.")
+        accounts.choose_new_password(ui.db(), user, new)
+        ui.sign_in(user)  # the change ended every session of the account, this tab's too
+
+    with st.form("choose_password"):
+        for key, label in zip(password_keys, ("New password", "New password again")):
+            st.text_input(label, type="password", key=key, max_chars=accounts.MAX_PASSWORD_LENGTH)
+        st.form_submit_button("Save my new password", on_click=ui.run_action,
+                              args=("choose_password", choose, None, password_keys))
     if st.button("Sign out", key="choose_password_sign_out"):
         ui.sign_out()
-        st.rerun()
-    if submitted:
-        if new != again:
-            st.error("The two new passwords differ. Please type them again.")
-            return
-        try:
-            accounts.choose_new_password(ui.db(), user, new)
-        except ReflectionError as error:
-            ui.show_error(error)
-            return
-        ui.sign_in(user)  # the change ended every session of the account, this tab's too
         st.rerun()
 
 
