@@ -14,6 +14,7 @@ from reflection.errors import InvalidInput, ReflectionError
 # A shipped file: a material icon as page_icon makes every browser fetch the favicon from an outside font host.
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 st.set_page_config(page_title="Reflection", page_icon=str(ICON), layout="wide")
+APP = "app"  # the message slot of what app.py draws around every page (sidebar, account notices)
 
 
 def first_run() -> None:
@@ -97,14 +98,15 @@ def sign_in() -> None:
 
 
 def account_notices(user: accounts.User) -> None:
-    """What someone else did to this account (an admin's password reset), until its owner dismisses it."""
+    """What someone else did to this account (an admin's password reset), until its owner dismisses it; and
+    what the last action of app.py's own buttons reported."""
+    ui.show_messages(APP)
     notices = audit.unseen_notices(ui.db(), user)
     for notice in notices:
         st.warning(ui.escape(notice.message) + " If you did not expect this, tell your administrator or school leader.")
     if notices:
         st.button("Dismiss", key="account_notices_dismiss", on_click=ui.run_action,
-                  args=("account_notices", lambda: audit.dismiss_notices(ui.db(), user), None))
-    ui.show_messages("account_notices")
+                  args=(APP, lambda: audit.dismiss_notices(ui.db(), user), None))
 
 
 def choose_new_password(user: accounts.User) -> None:
@@ -130,9 +132,8 @@ def choose_new_password(user: accounts.User) -> None:
             st.text_input(label, type="password", key=key, max_chars=accounts.MAX_PASSWORD_LENGTH)
         st.form_submit_button("Save my new password", on_click=ui.run_action,
                               args=("choose_password", choose, None, password_keys))
-    if st.button("Sign out", key="choose_password_sign_out"):
-        ui.sign_out()
-        st.rerun()
+    st.button("Sign out", key="choose_password_sign_out", on_click=ui.run_action,
+              args=("choose_password", ui.sign_out, None))
 
 
 def pages_for(user: accounts.User | None) -> dict[str, list]:
@@ -176,9 +177,7 @@ def main() -> None:
         return
     with st.sidebar:
         st.markdown(f"Signed in as **{ui.escape(user.display_name)}** · {user.role}")
-        if st.button("Sign out", key="sign_out"):
-            ui.sign_out()
-            st.rerun()
+        st.button("Sign out", key="sign_out", on_click=ui.run_action, args=(APP, ui.sign_out, None))
     account_notices(user)
     ui.show_arrival_notice()
     # One flat list: Streamlit draws section headers inside the navigation's <ul> as <div>s, which

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 import itertools
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from streamlit.testing.v1 import AppTest
 
 from reflection import accounts, circles, db as database, groups, sessions
@@ -18,6 +20,12 @@ from views._common import SESSION_KEY
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
+
+# Property tests (tests/test_fuzz.py) run a quarter of their examples in the README's suite, where they
+# took about a third of its time; HYPOTHESIS_PROFILE=thorough runs them all.
+settings.register_profile("suite", max_examples=25)
+settings.register_profile("thorough", max_examples=100)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture

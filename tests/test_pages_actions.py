@@ -14,11 +14,7 @@ OWN_KEYS = re.compile(r"""(?:key=|session_state\[|session_state\.(?:get|pop|setd
 
 
 def open_page(app_test, user, page):
-    at = app_test(user)
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception
-    return at
+    return app_test(user).switch_page(page).run()
 
 
 def click(at, label: str):
