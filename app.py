@@ -7,12 +7,13 @@ from pathlib import Path
 import streamlit as st
 
 from reflection import accounts, audit, db as database, setup_code, single_sign_on
-from reflection.errors import ReflectionError
+from reflection.errors import InvalidInput, ReflectionError
 from views import _common as ui
 
 # A shipped file: a material icon as page_icon makes every browser fetch the favicon from an outside font host.
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 st.set_page_config(page_title="Reflection", page_icon=str(ICON), layout="wide")
+APP = "app"  # the message slot of what app.py draws around every page (sidebar, account notices)
 
 
 def first_run() -> None:
@@ -26,24 +27,22 @@ def first_run() -> None:
         "To prove you installed it, give the one-time setup code the server printed to its log when it started "
         "(the line says “one-time setup code”)."
     )
+    ui.show_messages("first_run")
     with st.form("first_run"):
-        code = st.text_input("Setup code", key="first_run_code", max_chars=40, placeholder="ABCD-EFGH-JKLM-NPQR")
-        username = st.text_input("Username", key="first_run_username", max_chars=accounts.MAX_USERNAME_CHARS)
-        display_name = st.text_input("Your name", key="first_run_display_name")
-        password = st.text_input("Password", type="password", key="first_run_password", max_chars=accounts.MAX_PASSWORD_LENGTH)
-        confirm = st.text_input("Password again", type="password", key="first_run_confirm", max_chars=accounts.MAX_PASSWORD_LENGTH)
-        submitted = st.form_submit_button("Create admin account")
-    if submitted:
-        if password != confirm:
-            st.error("The two passwords differ. Please type them again.")
-            return
-        try:
-            user = accounts.create_first_admin(ui.db(), username, display_name, password, code)
-        except ReflectionError as error:
-            ui.show_error(error)
-            return
-        ui.sign_in(user)
-        st.rerun()
+        st.text_input("Setup code", key="first_run_code", max_chars=40, placeholder="ABCD-EFGH-JKLM-NPQR")
+        st.text_input("Username", key="first_run_username", max_chars=accounts.MAX_USERNAME_CHARS)
+        st.text_input("Your name", key="first_run_display_name")
+        st.text_input("Password", type="password", key="first_run_password", max_chars=accounts.MAX_PASSWORD_LENGTH)
+        st.text_input("Password again", type="password", key="first_run_confirm", max_chars=accounts.MAX_PASSWORD_LENGTH)
+        st.form_submit_button("Create admin account", on_click=ui.run_action, args=("first_run", create_first_admin, None))
+
+
+def create_first_admin() -> None:
+    state = st.session_state
+    if state["first_run_password"] != state["first_run_confirm"]:
+        raise InvalidInput("The two passwords differ. Please type them again.")
+    ui.sign_in(accounts.create_first_admin(ui.db(), state["first_run_username"], state["first_run_display_name"],
+                                           state["first_run_password"], state["first_run_code"]))
 
 
 def school_providers() -> dict[str, str]:
@@ -98,12 +97,15 @@ def sign_in() -> None:
 
 
 def account_notices(user: accounts.User) -> None:
-    """What someone else did to this account (an admin's password reset), until its owner dismisses it."""
+    """What someone else did to this account (an admin's password reset), until its owner dismisses it; and
+    what the last action of app.py's own buttons reported."""
+    ui.show_messages(APP)
     notices = audit.unseen_notices(ui.db(), user)
     for notice in notices:
         st.warning(ui.escape(notice.message) + " If you did not expect this, tell your administrator or school leader.")
     if notices:
-        st.button("Dismiss", key="account_notices_dismiss", on_click=audit.dismiss_notices, args=(ui.db(), user))
+        st.button("Dismiss", key="account_notices_dismiss", on_click=ui.run_action,
+                  args=(APP, lambda: audit.dismiss_notices(ui.db(), user), None))
 
 
 def choose_new_password(user: accounts.User) -> None:
@@ -114,24 +116,23 @@ def choose_new_password(user: accounts.User) -> None:
         "An administrator set a temporary password for your account. Before you continue, choose a new "
         "password that only you know."
     )
-    with st.form("choose_password", clear_on_submit=True):
-        new = st.text_input("New password", type="password", key="choose_password_new", max_chars=accounts.MAX_PASSWORD_LENGTH)
-        again = st.text_input("New password again", type="password", key="choose_password_again", max_chars=accounts.MAX_PASSWORD_LENGTH)
-        submitted = st.form_submit_button("Save my new password")
-    if st.button("Sign out", key="choose_password_sign_out"):
-        ui.sign_out()
-        st.rerun()
-    if submitted:
+    ui.show_messages("choose_password")
+    password_keys = ("choose_password_new", "choose_password_again")
+
+    def choose() -> None:
+        new, again = (st.session_state[key] for key in password_keys)
         if new != again:
-            st.error("The two new passwords differ. Please type them again.")
-            return
-        try:
-            accounts.choose_new_password(ui.db(), user, new)
-        except ReflectionError as error:
-            ui.show_error(error)
-            return
+            raise InvalidInput("The two new passwords differ. Please type them again.")
+        accounts.choose_new_password(ui.db(), user, new)
         ui.sign_in(user)  # the change ended every session of the account, this tab's too
-        st.rerun()
+
+    with st.form("choose_password"):
+        for key, label in zip(password_keys, ("New password", "New password again")):
+            st.text_input(label, type="password", key=key, max_chars=accounts.MAX_PASSWORD_LENGTH)
+        st.form_submit_button("Save my new password", on_click=ui.run_action,
+                              args=("choose_password", choose, None, password_keys))
+    st.button("Sign out", key="choose_password_sign_out", on_click=ui.run_action,
+              args=("choose_password", ui.sign_out, None))
 
 
 def pages_for(user: accounts.User | None) -> dict[str, list]:
@@ -175,9 +176,7 @@ def main() -> None:
         return
     with st.sidebar:
         st.markdown(f"Signed in as **{ui.escape(user.display_name)}** · {user.role}")
-        if st.button("Sign out", key="sign_out"):
-            ui.sign_out()
-            st.rerun()
+        st.button("Sign out", key="sign_out", on_click=ui.run_action, args=(APP, ui.sign_out, None))
     account_notices(user)
     ui.show_arrival_notice()
     # One flat list: Streamlit draws section headers inside the navigation's <ul> as <div>s, which

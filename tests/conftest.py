@@ -1,18 +1,31 @@
-"""Shared fixtures: a real SQLite file in a temp dir per test, real accounts, Streamlit's AppTest."""
+"""Shared fixtures: a real SQLite file in a temp dir per test, real accounts, Streamlit's AppTest, and the
+command line run in this process."""
 
 from __future__ import annotations
 
+import io
 import itertools
+import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from streamlit.testing.v1 import AppTest
 
 from reflection import accounts, circles, db as database, debriefs, groups, sessions
+from reflection.__main__ import main as cli_main
 from views._common import SESSION_KEY
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
+
+# Property tests (tests/test_fuzz.py) run a quarter of their examples in the README's suite: in full they took
+# 124 s of test time on the loaded 2-core machine, a quarter 12 s. HYPOTHESIS_PROFILE=thorough runs them all.
+settings.register_profile("suite", max_examples=25)
+settings.register_profile("thorough", max_examples=100)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture
@@ -94,3 +107,32 @@ def open_debrief(app_test, db, make_user):
         return at, facilitator, debrief
 
     return open_page
+
+
+@dataclass(frozen=True)
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_cli(capsys, monkeypatch):
+    """`python -m reflection ARGS` run in this process, with `env` added to the environment and `stdin` as
+    standard input. A subprocess would load spaCy again for every call (5 to 10 s on the 2-core machine);
+    here the model loaded once per test session serves every call. tests/test_cli.py keeps a real
+    subprocess for the entry point itself."""
+
+    def run(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> CliResult:
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        capsys.readouterr()
+        try:
+            returncode = cli_main([str(arg) for arg in args])
+        except SystemExit as exit_:  # argparse refusing the arguments
+            returncode = exit_.code
+        captured = capsys.readouterr()
+        return CliResult(returncode, captured.out, captured.err)
+
+    return run

@@ -1,4 +1,7 @@
-"""The command line: init-db, create-user, backup (check has its own tests under tests/language)."""
+"""The command line: init-db, create-user, backup (check has its own tests under tests/language).
+
+The commands run in the test process (the `run_cli` fixture); one test starts the real entry point.
+"""
 
 import os
 import subprocess
@@ -12,47 +15,40 @@ from reflection import accounts, db as database, groups, journal, sharing
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_cli(*args, env_extra=None, stdin=subprocess.DEVNULL):
-    env = {**os.environ, **(env_extra or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "reflection", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
-        stdin=stdin, timeout=120,
-    )
-
-
-def test_init_db_creates_a_migrated_database(tmp_path):
+def test_the_entry_point_creates_a_migrated_database(tmp_path):
     path = tmp_path / "cli.db"
-    result = run_cli("--db", str(path), "init-db")
+    result = subprocess.run([sys.executable, "-m", "reflection", "--db", str(path), "init-db"], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
     assert result.returncode == 0, result.stderr
     connection = database.connect(path)
     assert database.migrations.pending(connection) == []
     assert f"latest migration {database.applied_migrations(connection)[-1]}" in result.stdout
 
 
-def test_create_user_reads_the_password_from_the_environment(tmp_path):
+def test_create_user_reads_the_password_from_the_environment(run_cli, tmp_path):
     path = tmp_path / "cli.db"
     result = run_cli("--db", str(path), "create-user", "ms.rivera", "--role", "coach", "--name", "Ms Rivera",
-                     env_extra={"REFLECTION_PASSWORD": "a good long password"})
+                     env={"REFLECTION_PASSWORD": "a good long password"})
     assert result.returncode == 0, result.stderr
     user = accounts.authenticate(database.connect(path), "ms.rivera", "a good long password")
     assert (user.role, user.display_name) == ("coach", "Ms Rivera")
 
 
-def test_create_user_without_a_password_source_fails_clearly(tmp_path):
-    result = run_cli("--db", str(tmp_path / "cli.db"), "create-user", "someone", env_extra={"REFLECTION_PASSWORD": ""})
+def test_create_user_without_a_password_source_fails_clearly(run_cli, tmp_path):
+    result = run_cli("--db", str(tmp_path / "cli.db"), "create-user", "someone", env={"REFLECTION_PASSWORD": ""})
     assert result.returncode == 2
     assert "REFLECTION_PASSWORD" in result.stderr
 
 
-def test_create_user_with_a_taken_name_fails_clearly(tmp_path):
+def test_create_user_with_a_taken_name_fails_clearly(run_cli, tmp_path):
     path = tmp_path / "cli.db"
     env = {"REFLECTION_PASSWORD": "a good long password"}
-    assert run_cli("--db", str(path), "create-user", "sam", env_extra=env).returncode == 0
-    again = run_cli("--db", str(path), "create-user", "SAM", env_extra=env)
+    assert run_cli("--db", str(path), "create-user", "sam", env=env).returncode == 0
+    again = run_cli("--db", str(path), "create-user", "SAM", env=env)
     assert again.returncode == 2 and "taken" in again.stderr
 
 
-def test_backup_copies_a_live_database(tmp_path):
+def test_backup_copies_a_live_database(run_cli, tmp_path):
     path = tmp_path / "live.db"
     live = database.connect(path)
     accounts.create_user(live, None, "kept", "Kept", "a good long password")
@@ -62,7 +58,7 @@ def test_backup_copies_a_live_database(tmp_path):
     assert database.integrity_ok(copy) and accounts.find_user(copy, "kept")
 
 
-def test_seed_demo_fills_an_empty_database_once(tmp_path):
+def test_seed_demo_fills_an_empty_database_once(run_cli, tmp_path):
     path = tmp_path / "demo.db"
     result = run_cli("--db", str(path), "seed-demo")
     assert result.returncode == 0, result.stderr
@@ -78,7 +74,7 @@ def test_seed_demo_fills_an_empty_database_once(tmp_path):
     assert again.returncode == 2 and "empty database" in again.stderr
 
 
-def test_reanalyse_brings_old_analyses_up_to_date(tmp_path):
+def test_reanalyse_brings_old_analyses_up_to_date(run_cli, tmp_path):
     path = tmp_path / "old.db"
     assert run_cli("--db", str(path), "seed-demo").returncode == 0
     database.connect(path).execute("UPDATE entries SET rules_version = 'old'")
@@ -102,7 +98,7 @@ def make_live_database(path: Path) -> None:
 
 
 @pytest.mark.parametrize("target", ["", "-wal", "-shm"])
-def test_export_refuses_to_write_over_the_live_database(tmp_path, target):
+def test_export_refuses_to_write_over_the_live_database(run_cli, tmp_path, target):
     path = tmp_path / "live.db"
     make_live_database(path)
     holder = database.connect(path)  # keeps the -wal and -shm files in place, as the running app does
@@ -115,7 +111,7 @@ def test_export_refuses_to_write_over_the_live_database(tmp_path, target):
     assert accounts.find_user(database.connect(path), "kept")
 
 
-def test_backup_refuses_the_live_database_as_its_destination(tmp_path):
+def test_backup_refuses_the_live_database_as_its_destination(run_cli, tmp_path):
     path = tmp_path / "live.db"
     make_live_database(path)
     result = run_cli("--db", str(path), "backup", str(path))
@@ -123,7 +119,7 @@ def test_backup_refuses_the_live_database_as_its_destination(tmp_path):
     assert accounts.find_user(database.connect(path), "kept")
 
 
-def test_database_backups_and_exports_are_readable_by_their_owner_only(tmp_path):
+def test_database_backups_and_exports_are_readable_by_their_owner_only(run_cli, tmp_path):
     old_umask = os.umask(0o022)  # the usual default, under which files are created world-readable
     try:
         path = tmp_path / "live.db"
@@ -141,7 +137,7 @@ def test_database_backups_and_exports_are_readable_by_their_owner_only(tmp_path)
         holder.conn.close()
 
 
-def test_an_existing_world_readable_database_is_narrowed_to_its_owner(tmp_path):
+def test_an_existing_world_readable_database_is_narrowed_to_its_owner(run_cli, tmp_path):
     path = tmp_path / "old.db"
     make_live_database(path)
     os.chmod(path, 0o644)
@@ -150,13 +146,13 @@ def test_an_existing_world_readable_database_is_narrowed_to_its_owner(tmp_path):
     assert private(path)
 
 
-def test_a_folder_given_as_the_database_is_refused_clearly(tmp_path):
+def test_a_folder_given_as_the_database_is_refused_clearly(run_cli, tmp_path):
     result = run_cli("--db", str(tmp_path), "init-db")
     assert result.returncode == 2 and "is a folder" in result.stderr and "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_folder_given_as_the_backup_destination_gets_a_dated_file(tmp_path):
+def test_a_folder_given_as_the_backup_destination_gets_a_dated_file(run_cli, tmp_path):
     path = tmp_path / "live.db"
     make_live_database(path)
     folder = tmp_path / "backups"
@@ -168,14 +164,14 @@ def test_a_folder_given_as_the_backup_destination_gets_a_dated_file(tmp_path):
     assert accounts.find_user(database.connect(copy), "kept")
 
 
-def test_a_file_that_is_not_a_database_is_refused_clearly(tmp_path):
+def test_a_file_that_is_not_a_database_is_refused_clearly(run_cli, tmp_path):
     notes = tmp_path / "notes.txt"
     notes.write_text("These are my notes, not a database. " * 100, encoding="utf-8")
     result = run_cli("--db", str(notes), "init-db")
     assert result.returncode == 2 and "not a database" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_compact_clears_deleted_text_once_no_one_else_is_reading(tmp_path):
+def test_compact_clears_deleted_text_once_no_one_else_is_reading(run_cli, tmp_path):
     from reflection import account_deletion
 
     path = tmp_path / "live.db"

@@ -4,8 +4,6 @@ and the command line run as a separate process."""
 import csv
 import io
 import json
-import subprocess
-import sys
 import tomllib
 from datetime import date
 
@@ -187,32 +185,25 @@ def test_unknown_export_format_is_refused(db, journal_of):
 # --- command line -------------------------------------------------------------------------------
 
 
-def run_cli(db_path, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "reflection", "--db", str(db_path), *args],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=180,
-    )
-
-
-def test_cli_exports_to_stdout_and_file_and_imports_a_file(db, db_path, make_user, journal_of, tmp_path):
+def test_cli_exports_to_stdout_and_file_and_imports_a_file(run_cli, db, db_path, make_user, journal_of, tmp_path):
     newcomer = make_user()
-    to_stdout = run_cli(db_path, "export", "--user", journal_of.username)
+    to_stdout = run_cli("--db", db_path, "export", "--user", journal_of.username)
     assert to_stdout.returncode == 0, to_stdout.stderr
     assert len(json.loads(to_stdout.stdout)["entries"]) == 3
 
     csv_file = tmp_path / "entries.csv"
-    to_file = run_cli(db_path, "export", "--user", journal_of.username, "--format", "csv", "--output", str(csv_file))
+    to_file = run_cli("--db", db_path, "export", "--user", journal_of.username, "--format", "csv", "--output", str(csv_file))
     assert to_file.returncode == 0 and to_file.stdout == ""
     assert len(list(csv.DictReader(csv_file.open(encoding="utf-8")))) == 3
-    markdown = run_cli(db_path, "export", "--user", journal_of.username, "--format", "markdown")
+    markdown = run_cli("--db", db_path, "export", "--user", journal_of.username, "--format", "markdown")
     assert markdown.stdout.startswith("# Reflection journal of")
 
     json_file = tmp_path / "export.json"
     json_file.write_text(to_stdout.stdout, encoding="utf-8")
-    imported = run_cli(db_path, "import", "--user", newcomer.username, str(json_file))
+    imported = run_cli("--db", db_path, "import", "--user", newcomer.username, str(json_file))
     assert imported.returncode == 0, imported.stderr
     assert "Imported 3 entries" in imported.stdout
-    again = run_cli(db_path, "import", "--user", newcomer.username, str(json_file))
+    again = run_cli("--db", db_path, "import", "--user", newcomer.username, str(json_file))
     assert "Imported 0 entries; skipped 3" in again.stdout
     assert entries_without_ids(json.loads(export.to_json(db, newcomer)))[0] == entries_without_ids(
         json.loads(to_stdout.stdout))[0]
@@ -226,16 +217,16 @@ def test_cli_exports_to_stdout_and_file_and_imports_a_file(db, db_path, make_use
         (("import", "--user", "teacher1", "missing.json"), "Cannot read missing.json"),
     ],
 )
-def test_cli_errors_are_clear_and_exit_non_zero(db_path, make_user, args, message):
+def test_cli_errors_are_clear_and_exit_non_zero(run_cli, db_path, make_user, args, message):
     make_user()
-    result = run_cli(db_path, *args)
+    result = run_cli("--db", db_path, *args)
     assert result.returncode == 2 and message in result.stderr
 
 
-def test_cli_refuses_a_markdown_file_for_import(db, db_path, journal_of, tmp_path):
+def test_cli_refuses_a_markdown_file_for_import(run_cli, db, db_path, journal_of, tmp_path):
     markdown = tmp_path / "journal.md"
     markdown.write_text(export.to_markdown(db, journal_of), encoding="utf-8")
-    result = run_cli(db_path, "import", "--user", journal_of.username, str(markdown))
+    result = run_cli("--db", db_path, "import", "--user", journal_of.username, str(markdown))
     assert result.returncode == 2 and "not valid JSON" in result.stderr
 
 
@@ -291,10 +282,10 @@ def test_the_import_size_limit_is_the_servers_upload_limit():
     assert config["server"]["maxUploadSize"] * 2**20 == importing.MAX_IMPORT_BYTES
 
 
-def test_cli_refuses_a_file_over_the_import_limit_before_reading_it(db_path, make_user, tmp_path):
+def test_cli_refuses_a_file_over_the_import_limit_before_reading_it(run_cli, db_path, make_user, tmp_path):
     teacher = make_user()
     huge = tmp_path / "huge.json"
     with huge.open("wb") as file:
         file.truncate(importing.MAX_IMPORT_BYTES + 1)  # sparse: no 50 MB written to disk
-    result = run_cli(db_path, "import", "--user", teacher.username, str(huge))
+    result = run_cli("--db", db_path, "import", "--user", teacher.username, str(huge))
     assert result.returncode == 2 and "at most 50 MB" in result.stderr and "Traceback" not in result.stderr

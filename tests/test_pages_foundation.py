@@ -171,9 +171,9 @@ def test_markup_in_entries_is_shown_as_text(app_test, make_user, db):
     entry = journal.create_entry(db, user, journal.EntryDraft(body="<script>alert('x')</script> **bold** [link](javascript:alert(1))"))
     at = open_journal(app_test, user)
     at.button(key=f"journal_open_{entry.id}").click().run()
-    body = next(m.value for m in at.markdown if "script" in m.value)
-    assert "<script>" not in body and "&lt;script&gt;" in body
-    assert "\\*\\*bold\\*\\*" in body and "\\[link\\]" in body
+    # The whole body is plain text (st.text), exactly as typed; no markdown element carries it.
+    assert [t.value for t in at.text] == [entry.body]
+    assert not [m.value for m in at.markdown if "script" in m.value or "bold" in m.value]
 
 
 def test_the_counter_warns_when_normalising_the_text_pushes_it_over_the_limit(app_test, make_user, db):

@@ -68,7 +68,7 @@ def test_dismiss_once_and_allow_phrase(app_test, make_user, db):
     assert len([b for b in at.button if b.key and b.key.startswith("write_dismiss_")]) == flagged - 1
     at.button(key="write_check_button").click().run()
     at.button(key="write_allow_0").click().run()
-    assert "will not be flagged for you again" in texts(at.info)
+    assert "will not be flagged for you again" in texts(at.success)
     assert allowed_phrases.own_allowed_phrases(db, user)
 
 

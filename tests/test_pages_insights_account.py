@@ -48,7 +48,7 @@ def test_insights_with_entries_shows_charts_metrics_and_on_this_day(app_test, ma
     assert "On this day" in texts(at.subheader)
     [memory] = at.expander
     assert "4 years ago" in memory.label and "A hard lesson" in memory.label
-    assert "Those kids are lazy" in texts(memory.markdown)
+    assert "Those kids are lazy" in texts(memory.text)
 
 
 def test_coach_sees_trends_over_entries_shared_with_them(app_test, make_user, db):

@@ -115,11 +115,11 @@ def test_an_open_entry_lives_in_the_url_so_back_closes_it_and_a_link_opens_it(ap
     at.switch_page("views/journal.py").run()
     click(at, f"journal_open_{entry.id}")
     assert at.query_params["entry"] == str(entry.id)
-    assert "real progress" in texts(at.markdown)
+    assert "real progress" in texts(at.text)
     del at.query_params["entry"]  # what the browser's Back button does to the URL
     at.run()
     assert f"journal_open_{entry.id}" in {button.key for button in at.button}
     link = app_test(teacher)
     link.query_params["entry"] = entry.id
     link.switch_page("views/journal.py").run()
-    assert "real progress" in texts(link.markdown) and link.button(key="journal_back")
+    assert "real progress" in texts(link.text) and link.button(key="journal_back")

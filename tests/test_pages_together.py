@@ -17,8 +17,8 @@ def open_page(app_test, user, page):
 
 
 def shown(at) -> str:
-    """Everything the page wrote as markdown, captions, headings and messages, in one string."""
-    elements = [*at.markdown, *at.caption, *at.subheader, *at.header, *at.success, *at.info, *at.error]
+    """Everything the page wrote as plain text, markdown, captions, headings and messages, in one string."""
+    elements = [*at.text, *at.markdown, *at.caption, *at.subheader, *at.header, *at.success, *at.info, *at.error]
     return "\n".join(str(element.value) for element in elements)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from reflection import allowed_phrases, check_pool, language
-from reflection.errors import ReflectionError
+from reflection.errors import InvalidInput
 from views import _common as ui, _entry_form as entry_form
 
 
@@ -57,19 +57,25 @@ def forget(prefix: str) -> None:
         st.session_state.pop(f"{prefix}_{name}", None)
 
 
+def _messages(prefix: str) -> str:
+    """The panel's message slot for `ui.run_action` (`<prefix>_check_notice`, `<prefix>_check_error`)."""
+    return f"{prefix}_check"
+
+
 def single(texts: list[str]) -> tuple[str, list[int | None]]:
     return texts[0], [0]
 
 
 def run_check(prefix: str, parts: list[Part], texts: Texts, whole: Whole = single) -> None:
+    """The check button: a text too long to check is refused with a message, and stays as typed."""
+    ui.run_action(_messages(prefix), lambda: _check(prefix, parts, texts, whole), None)
+
+
+def _check(prefix: str, parts: list[Part], texts: Texts, whole: Whole) -> None:
     """Check the whole text once, as saving will (a phrase can read differently beside its neighbours)."""
     typed = [texts.read(part.key) for part in parts]
     text, shifts = whole(typed)
-    try:
-        analysis = check_pool.analyse(text, allowed_phrases.allowed_phrases(ui.db(), ui.current_user()))
-    except ReflectionError as error:  # too long to check: say so, keep the text
-        st.session_state[f"{prefix}_check_error"] = str(error)
-        return
+    analysis = check_pool.analyse(text, allowed_phrases.allowed_phrases(ui.db(), ui.current_user()))
     st.session_state[f"{prefix}_check"] = {
         "texts": dict(zip((part.key for part in parts), typed)), "analysis": analysis.to_dict(), "shifts": shifts}
 
@@ -87,12 +93,15 @@ def _flags_by_part(parts: list[Part], typed: list[str], analysis: language.Analy
 
 
 def _apply(prefix: str, parts: list[Part], texts: Texts, whole: Whole, part_key: str, flag_data: dict) -> None:
-    try:
-        texts.write(part_key, language.apply_suggestion(texts.read(part_key), language.Flag.from_dict(flag_data)))
-    except ValueError:
-        st.session_state[f"{prefix}_check_error"] = "The text changed since the check; please check again."
-        return
-    run_check(prefix, parts, texts, whole)
+    def apply() -> None:
+        try:
+            rewritten = language.apply_suggestion(texts.read(part_key), language.Flag.from_dict(flag_data))
+        except ValueError:
+            raise InvalidInput("The text changed since the check; please check again.") from None
+        texts.write(part_key, rewritten)
+        _check(prefix, parts, texts, whole)
+
+    ui.run_action(_messages(prefix), apply, None)
 
 
 def _dismiss(prefix: str, flag_data: dict) -> None:
@@ -100,14 +109,12 @@ def _dismiss(prefix: str, flag_data: dict) -> None:
 
 
 def _allow(prefix: str, parts: list[Part], texts: Texts, whole: Whole, phrase: str) -> None:
-    try:
+    def allow() -> None:  # refused on a full or read-only disk, or with too many allowed phrases
         allowed_phrases.allow_phrase(ui.db(), ui.current_user(), phrase)
-    except ReflectionError as error:  # a full or read-only disk, or too many allowed phrases
-        st.session_state[f"{prefix}_check_error"] = str(error)
-        return
-    st.session_state[f"{prefix}_check_notice"] = (
-        f"“{ui.escape(phrase)}” will not be flagged for you again (see Account to undo).")
-    run_check(prefix, parts, texts, whole)
+        _check(prefix, parts, texts, whole)
+
+    ui.run_action(_messages(prefix), allow,
+                  f"“{ui.escape(phrase)}” will not be flagged for you again (see Account to undo).")
 
 
 def check_panel(prefix: str, parts: list[Part], texts: Texts | None = None, whole: Whole = single, *,
@@ -115,9 +122,7 @@ def check_panel(prefix: str, parts: list[Part], texts: Texts | None = None, whol
     texts = texts or widget_texts()
     context = (prefix, parts, texts, whole)
     st.button(label, key=f"{prefix}_check_button", on_click=run_check, args=context)
-    for notice_key, show in ((f"{prefix}_check_error", st.warning), (f"{prefix}_check_notice", st.info)):
-        if message := st.session_state.pop(notice_key, None):
-            show(message)
+    ui.show_messages(_messages(prefix))
     checked = st.session_state.get(f"{prefix}_check")
     typed = [texts.read(part.key) for part in parts]
     if not checked or list(checked["texts"]) != [part.key for part in parts]:

@@ -30,6 +30,10 @@ BEGIN_SESSION_PATH = "/session/begin"
 END_SESSION_PATH = "/session/end"
 COOKIE_ROUTES_SERVED = False  # set by serve.py, which serves them in this process
 NOTICE_PARAMETER = "notice"
+# How another page sends the writer to the Write page with a prompt set chosen (`?prompt_set=kolb`):
+# pages never write each other's session keys.
+PROMPT_SET_PARAMETER = "prompt_set"
+WRITE_PAGE = "views/write.py"
 ARRIVAL_NOTICES = {
     "password_changed": (st.success, "Password changed. Any other tab or device signed in to your account was "
                                      "signed out."),
@@ -194,6 +198,11 @@ def set_opened(name: str, item_id: int | None) -> None:
         st.query_params[name] = str(item_id)
 
 
+def write_with(slug: str) -> None:
+    """Open the Write page with the prompt set `slug` chosen (views/write.py reads and drops the parameter)."""
+    st.switch_page(WRITE_PAGE, query_params={PROMPT_SET_PARAMETER: slug})
+
+
 def show_error(error: Exception) -> None:
     st.error(str(error))
 
@@ -216,28 +225,48 @@ def prompt_library(connection, user: User) -> prompts.PromptLibrary:
     return prompt_store.library_for(connection, user, built_in_prompts())
 
 
-def run_action(page: str, action: Callable[[], object], notice: str, clear: tuple[str, ...] = ()) -> None:
-    """A button callback: run one domain call, then report its result on the rerun that follows.
+def run_action(page: str, action: Callable[[], object], notice: str | Callable[[object], str | None] | None,
+               clear: tuple[str, ...] = ()) -> object | None:
+    """The one way a page changes data: run `action` (one domain call), then report on the next run, once,
+    with `show_messages(page)`: the `notice` on success (or `notice(result)`, None for none), or the refusal's
+    own sentence. Boxes in `clear` are emptied on success only: a refused action keeps what the user typed.
 
-    Callbacks run before the page is drawn, so the boxes in `clear` can still be emptied.
+    Use it as a button's callback (callbacks run before the page is drawn, so `clear` can still empty its
+    boxes); where the action needs values drawn in this run, call it after the button and rerun. Returns
+    what the action returned, None when it was refused.
     """
     try:
         # Callbacks run before the page, outside app.py's handler: a write that did not go through
         # `db.writing` still gets the same plain words (disk full, read-only) instead of a traceback.
         with database.storage_errors_explained():
-            action()
+            result = action()
     except ReflectionError as error:
-        st.session_state[f"{page}_error"] = str(error)
-        return
+        st.session_state[_error_key(page)] = str(error)
+        return None
     for key in clear:
         st.session_state[key] = ""
         draft_keeper.emptied(key)
-    st.session_state[f"{page}_notice"] = notice
+    notify(page, notice(result) if callable(notice) else notice)
+    return result
+
+
+def notify(page: str, notice: str | None) -> None:
+    """Keep `notice` (markdown: user text in it goes through `escape`) for the page's next `show_messages`."""
+    if notice:
+        st.session_state[_notice_key(page)] = notice
 
 
 def show_messages(page: str) -> None:
     """Show, once, what the last `run_action` of this page reported."""
-    if notice := st.session_state.pop(f"{page}_notice", None):
-        st.success(notice)  # markdown: user text in a notice goes through `escape` where it is written
-    if error := st.session_state.pop(f"{page}_error", None):
+    if notice := st.session_state.pop(_notice_key(page), None):
+        st.success(notice)
+    if error := st.session_state.pop(_error_key(page), None):
         st.error(error)
+
+
+def _notice_key(page: str) -> str:
+    return f"{page}_notice"
+
+
+def _error_key(page: str) -> str:
+    return f"{page}_error"

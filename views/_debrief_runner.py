@@ -92,7 +92,7 @@ class Runner:
         # Protocols can come from group-written prompt sets, so their text is escaped like any user text.
         st.subheader(ui.escape(step.title))
         st.markdown(f"**Who speaks:** {ui.escape(step.role)} · **Suggested:** {step.minutes} min")
-        st.markdown(ui.escape(step.prompt))
+        st.text(step.prompt)
         if step.hint:
             st.caption(ui.escape(step.hint))
         step_timer(debrief)

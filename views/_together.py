@@ -4,6 +4,7 @@ quiet notes, a newcomer's offers)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time
 
 import streamlit as st
@@ -108,8 +109,9 @@ def norms_outcome(page: str, db, user: User, group: groups.Group, debrief: debri
                                                 "Norms saved for the group."))
 
 
-def landing(db, user: User) -> None:
-    """Next meetings and quiet notes of the user's groups, and a newcomer's offers; nothing when empty."""
+def landing(page: str, db, user: User, on_first_weeks: Callable[[str], None]) -> None:
+    """Next meetings and quiet notes of the user's groups, and a newcomer's offers; nothing when empty.
+    `on_first_weeks(slug)` is how the page chooses the first-weeks prompt set (its own session keys)."""
     for meeting in rhythm.upcoming_meetings(db, user):
         kind = "circle" if meeting.group_kind == "circle" else "PLC"
         st.markdown(f":material/event: Next meeting of your {kind} **{ui.escape(meeting.rhythm.group_name)}**: "
@@ -118,12 +120,12 @@ def landing(db, user: User) -> None:
             st.caption(ui.escape(meeting.quiet_note))
     if not newcomers.is_newcomer(db, user):
         return
-    with st.container(border=True, key="write_newcomer"):
+    with st.container(border=True, key=f"{page}_newcomer"):
         st.markdown("**Welcome: you are new here this year.** Everyone starts outside, and belonging takes time. "
                     "A few peers to meet with regularly help most.")
-        st.button("Try the first-weeks reflection", key="write_first_weeks", on_click=st.session_state.update,
-                  args=({"write_prompt_set": newcomers.FIRST_WEEKS_PROMPT_SET, "write_step": 0},))
-        newcomer_circles("write", db, user)
+        st.button("Try the first-weeks reflection", key=f"{page}_first_weeks", on_click=on_first_weeks,
+                  args=(newcomers.FIRST_WEEKS_PROMPT_SET,))
+        newcomer_circles(page, db, user)
 
 
 def newcomer_circles(page: str, db, user: User) -> None:

@@ -1,6 +1,8 @@
 """Account: change password, manage the phrases you allowed the language check to skip, export or import
 your data, and delete your account."""
 
+import functools
+
 import streamlit as st
 
 from reflection import (
@@ -14,41 +16,45 @@ from reflection import (
     importing,
     sessions,
 )
-from reflection.errors import ReflectionError
+from reflection.errors import InvalidInput
 from views import _common as ui
+
+PAGE = "account"  # the page's widget keys and message slot
+PASSWORD_KEYS = ("account_current_password", "account_new_password", "account_new_password_again")
 
 user = ui.require_user()
 db = ui.db()
+act = functools.partial(ui.run_action, PAGE)
+state = st.session_state
 
 st.title("Account")
+ui.show_messages(PAGE)
 # Inside a code span markdown shows every character as typed, so escaping would show its backslashes;
 # usernames are letters, digits, dots, dashes and underscores (accounts.USERNAME_PATTERN): never a backtick.
 st.markdown(f"**{ui.escape(user.display_name)}** · username `{user.username}` · {user.role}")
 
-st.subheader("Change password")
-with st.form("change_password", clear_on_submit=True):
-    current = st.text_input("Current password", type="password", key="account_current_password")
-    new = st.text_input("New password", type="password", key="account_new_password")
-    again = st.text_input("New password again", type="password", key="account_new_password_again")
-    submitted = st.form_submit_button("Change password")
-if submitted:
+
+
+def change_password() -> None:
+    current, new, again = (state[key] for key in PASSWORD_KEYS)
     if new != again:
-        st.error("The two new passwords differ. Please type them again.")
-    else:
-        try:
-            accounts.change_password(db, user, current, new)
-        except ReflectionError as error:
-            ui.show_error(error)
-        else:
-            # The change ended every session of the account; this tab carries on in a new one.
-            ui.sign_in(user, notice="password_changed")
-            st.rerun()
+        raise InvalidInput("The two new passwords differ. Please type them again.")
+    accounts.change_password(db, user, current, new)
+    # The change ended every session of the account; this tab carries on in a new one, and says so.
+    ui.sign_in(user, notice="password_changed")
+
+
+st.subheader("Change password")
+with st.form("change_password"):
+    for key, label in zip(PASSWORD_KEYS, ("Current password", "New password", "New password again")):
+        st.text_input(label, type="password", key=key)
+    st.form_submit_button("Change password", on_click=act, args=(change_password, None, PASSWORD_KEYS))
 
 history = audit.history(db, user)
 if history:
     with st.expander("Password history"):
         for event in history:
-            st.markdown(ui.escape(event.message))
+            st.text(event.message)
 
 st.subheader("Signed-in devices")
 st.caption(
@@ -56,10 +62,14 @@ st.caption(
     f"{sessions.describe(sessions.idle_timeout())} without activity. Left signed in on a shared laptop or a "
     "lost phone? End every session of your account here, this one included."
 )
-if st.button("Sign out of all devices", key="account_sign_out_everywhere"):
+
+
+def sign_out_everywhere() -> None:
     accounts.sign_out_everywhere(db, user)
     ui.sign_out()
-    st.rerun()
+
+
+st.button("Sign out of all devices", key="account_sign_out_everywhere", on_click=act, args=(sign_out_everywhere, None))
 
 st.subheader("Phrases you allowed")
 st.caption("The language check skips these phrases in your writing. Remove one to have it checked again.")
@@ -70,9 +80,9 @@ if not phrases:
 for index, phrase in enumerate(phrases):
     phrase_col, remove_col = st.columns([5, 1])
     phrase_col.markdown(f"“{ui.escape(phrase)}”" + ("" if phrase in own else " · allowed by one of your groups"))
-    if phrase in own and remove_col.button("Remove", key=f"account_disallow_{index}"):
-        allowed_phrases.disallow_phrase(db, user, phrase)
-        st.rerun()
+    if phrase in own:
+        remove_col.button("Remove", key=f"account_disallow_{index}", on_click=act, args=(
+            lambda p=phrase: allowed_phrases.disallow_phrase(db, user, p), f"“{ui.escape(phrase)}” is checked again."))
 
 st.subheader("Export my data")
 st.caption(
@@ -110,12 +120,10 @@ st.caption(
 uploaded = st.file_uploader("JSON export", type=["json"], key="account_import_file",
                             max_upload_size=importing.MAX_IMPORT_BYTES // 2**20)
 if uploaded is not None and st.button("Import these entries", key="account_import"):
-    try:
-        with st.spinner("Importing and checking each entry…"):
-            report = importing.import_json(db, user, uploaded.getvalue())
-        st.success(report.summary)
-    except ReflectionError as error:
-        ui.show_error(error)
+    # Not a callback: the spinner shows here while each entry is checked.
+    with st.spinner("Importing and checking each entry…"):
+        act(lambda: importing.import_json(db, user, uploaded.getvalue()), lambda report: report.summary)
+    st.rerun()
 
 st.subheader("Delete my account")
 st.warning(
@@ -123,17 +131,20 @@ st.warning(
     "comments on them, comments you wrote, your draft, allowed phrases and prompt sets. Notes you wrote in "
     "group debriefs stay with the group, shown as by a former member. Export your data first if you want a copy."
 )
-confirmation = st.text_input(
-    f"Type your username `{account_deletion.confirmation_phrase(user)}` to confirm", key="account_delete_confirmation"
-)
+st.text_input(f"Type your username `{account_deletion.confirmation_phrase(user)}` to confirm",
+              key="account_delete_confirmation")
+
+
+def delete_my_account() -> account_deletion.DeletionReport:
+    report = account_deletion.delete_account(db, user, state["account_delete_confirmation"])
+    ui.sign_out(notice="account_deleted" if report.complete else None)
+    return report
+
+
 if st.button("Delete my account for good", key="account_delete", type="primary"):
-    try:
-        report = account_deletion.delete_account(db, user, confirmation)
-    except ReflectionError as error:
-        ui.show_error(error)
-    else:
-        ui.sign_out(notice="account_deleted" if report.complete else None)
-        if report.complete:
-            st.rerun()
-        st.warning(report.message)  # shown once; the next click lands on the sign-in page
+    # Not a callback: a deletion a backup held up is explained here, once, after signing out.
+    report = act(delete_my_account, None)
+    if report is not None and not report.complete:
+        st.warning(report.message)  # the next click lands on the sign-in page
         st.stop()
+    st.rerun()

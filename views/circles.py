@@ -10,8 +10,9 @@ from reflection import circles, debriefs, groups
 from reflection.errors import InvalidInput, ReflectionError
 from views import _common as ui, _debrief_runner, _entry_form as entry_form, _together as together
 
-PAGE = "circles"
+PAGE = "circles"  # the page's widget keys and message slot
 CHECKIN_PROTOCOL = "circle_checkin"
+GROUP_KEY = "circles_group"  # the circle on screen (its select box)
 
 user = ui.require_user()
 db = ui.db()
@@ -38,7 +39,7 @@ def join_and_start() -> None:
 
         def start() -> None:
             circle = circles.create_circle(db, user, st.session_state["circles_new_name"])
-            st.session_state["circles_group"] = circle.id
+            st.session_state[GROUP_KEY] = circle.id
 
         st.button("Start circle", key="circles_start", on_click=act,
                   args=(start, "Circle started. Invite colleagues from its Members & norms tab.", ("circles_new_name",)))
@@ -178,10 +179,10 @@ if not my_circles:
     st.stop()
 
 circles_by_id = {c.id: c for c in my_circles}
-if st.session_state.get("circles_group") not in circles_by_id:
-    st.session_state["circles_group"] = my_circles[0].id
+if st.session_state.get(GROUP_KEY) not in circles_by_id:
+    st.session_state[GROUP_KEY] = my_circles[0].id
 circle_id = st.selectbox("Circle", list(circles_by_id), format_func=lambda i: circles_by_id[i].name,
-                         key="circles_group")
+                         key=GROUP_KEY)
 current = circles_by_id[circle_id]
 circle_members = groups.list_members(db, user, current.id)
 

@@ -69,7 +69,7 @@ def show_share_body(share: sharing.Share) -> None:
     st.subheader(ui.escape(share.display_title))
     st.caption(f"From {ui.escape(share.owner_name)} · shared {share.created_at[:10]} · "
                + ("with you" if share.coach_id == user.id else f"with {ui.escape(share.recipient_name)}"))
-    st.markdown(ui.escape(share.body))
+    st.text(share.body)
     entry_form.show_stored_flags(share.body, share.analysis, "Language check, shared by the teacher")
 
 
@@ -124,7 +124,7 @@ def my_shares() -> None:
                                     on_click=act, args=(lambda s=share: sharing.withdraw_share(db, user, s.id),
                                                         "Share withdrawn. They can no longer see it."))
             with st.expander(f"Shared copy and comments ({share.comment_count})"):
-                st.markdown(ui.escape(share.body))
+                st.text(share.body)
                 show_thread(share, "coaching_mine")
 
 
@@ -147,7 +147,7 @@ def name_replacements(entry_id: int) -> dict[str, str] | None:
     problems = []
     for index, name in enumerate(names):
         name_col, choice_col, pseudonym_col = st.columns([2, 3, 2])
-        name_col.markdown(ui.escape(name))
+        name_col.text(name)
         choice = choice_col.radio(
             "Show as", list(sharing.NAME_CHOICES), index=1, format_func=sharing.NAME_CHOICES.get, horizontal=True,
             key=f"coaching_name_{entry_id}_{index}_choice", label_visibility="collapsed",
@@ -197,7 +197,7 @@ def share_an_entry() -> None:
         with st.expander("Preview the shared copy"):
             title, body = sharing.preview(db, user, entry_id, replacements)
             st.markdown(f"**{ui.escape(title)}**" if title else "*No title*")
-            st.markdown(ui.escape(body))
+            st.text(body)
 
     def share() -> None:
         sharing.share_entry(

@@ -92,7 +92,7 @@ def show_memories(memories: list[insights.Memory]) -> None:
     for memory in memories:
         entry = journal.get_entry(db, user, memory.facts.id)
         with st.expander(f"{memory.when} · {entry.taught_on:%d %B %Y} · {ui.escape(entry.display_title)}"):
-            st.markdown(ui.escape(entry.body))
+            st.text(entry.body)
 
 
 st.title("Insights")

@@ -8,7 +8,12 @@ from reflection import journal
 from reflection.errors import EditConflict, ReflectionError
 from views import _check_panel as check, _common as ui, _draft_keeper as draft_keeper, _entry_form as entry_form
 
+PAGE = "journal"  # the page's message slot
 EDIT = "journal_edit"  # the prefix of the edit form's widgets
+MODE_KEY = "journal_mode"  # what the open entry shows: "view", "edit" or "confirm_delete"
+REVISION_KEY = "journal_edit_revision"  # the revision an edit started from
+CONFLICT_KEY = "journal_edit_conflict"  # why the edit could not be saved as it is (another tab saved first)
+LIST_PAGE_KEY = "journal_page"  # the page of the entry list on screen
 
 user = ui.require_user()
 db = ui.db()
@@ -19,12 +24,12 @@ st.caption("Only you can see these entries. Nothing leaves your journal unless y
 
 def open_entry(entry_id: int) -> None:
     ui.set_opened("entry", entry_id)
-    st.session_state["journal_mode"] = "view"
+    st.session_state[MODE_KEY] = "view"
 
 
 def close_entry() -> None:
     ui.set_opened("entry", None)
-    for name in ("journal_mode", "journal_edit_revision", "journal_edit_conflict"):
+    for name in (MODE_KEY, REVISION_KEY, CONFLICT_KEY):
         st.session_state.pop(name, None)
     check.forget(EDIT)
 
@@ -34,9 +39,9 @@ def start_editing(entry: journal.Entry) -> None:
     check.forget(EDIT)
     check.set_dismissed(EDIT, entry.dismissed)
     # The revision this edit starts from: saving after another tab saved is refused (EditConflict).
-    st.session_state["journal_edit_revision"] = entry.revision
-    st.session_state.pop("journal_edit_conflict", None)
-    st.session_state["journal_mode"] = "edit"
+    st.session_state[REVISION_KEY] = entry.revision
+    st.session_state.pop(CONFLICT_KEY, None)
+    st.session_state[MODE_KEY] = "edit"
 
 
 def save_mine_as_new_entry() -> None:
@@ -46,7 +51,7 @@ def save_mine_as_new_entry() -> None:
         close_entry()
         open_entry(new_id)
 
-    ui.run_action("journal", save, "Your version was saved as a new entry; the other version is unchanged.")
+    ui.run_action(PAGE, save, "Your version was saved as a new entry; the other version is unchanged.")
 
 
 def edited_draft() -> journal.EntryDraft:
@@ -64,11 +69,11 @@ def show_entry(entry: journal.Entry) -> None:
     if entry.tags:
         details.append(" ".join(f"`{ui.escape(tag)}`" for tag in entry.tags))
     st.markdown(" · ".join(details))
-    mode = st.session_state.get("journal_mode", "view")
+    mode = st.session_state.get(MODE_KEY, "view")
     if mode == "edit":
         edit_entry(entry)
         return
-    st.markdown(ui.escape(entry.body))
+    st.text(entry.body)
     entry_form.show_stored_flags(entry.body, entry.analysis)
     edit_col, delete_col, _ = st.columns([1, 1, 4])
     if edit_col.button("Edit", key="journal_edit"):
@@ -77,26 +82,23 @@ def show_entry(entry: journal.Entry) -> None:
     if mode == "confirm_delete":
         st.warning("Delete this entry for good? This cannot be undone.")
         yes_col, no_col, _ = st.columns([1, 1, 4])
-        if yes_col.button("Yes, delete it", key="journal_delete_confirm", type="primary"):
-            try:
-                journal.delete_entry(db, user, entry.id)
-            except ReflectionError as error:
-                ui.show_error(error)
-                return
+        def delete() -> None:
+            journal.delete_entry(db, user, entry.id)
             close_entry()
-            st.session_state["journal_notice"] = "Entry deleted."
-            st.rerun()
+
+        yes_col.button("Yes, delete it", key="journal_delete_confirm", type="primary", on_click=ui.run_action,
+                       args=(PAGE, delete, "Entry deleted."))
         if no_col.button("Keep it", key="journal_delete_cancel"):
-            st.session_state["journal_mode"] = "view"
+            st.session_state[MODE_KEY] = "view"
             st.rerun()
     elif delete_col.button("Delete", key="journal_delete"):
-        st.session_state["journal_mode"] = "confirm_delete"
+        st.session_state[MODE_KEY] = "confirm_delete"
         st.rerun()
 
 
 def show_conflict(saved: journal.Entry | None) -> None:
     """Two tabs edited one entry and the other saved first: keep both versions, or take the saved one."""
-    st.error(st.session_state["journal_edit_conflict"])
+    st.error(st.session_state[CONFLICT_KEY])
     keep_col, discard_col, _ = st.columns([2, 2, 3])
     keep_col.button("Save mine as a new entry", key="journal_conflict_keep", type="primary", on_click=save_mine_as_new_entry)
     if saved is None:
@@ -110,29 +112,26 @@ def show_conflict(saved: journal.Entry | None) -> None:
 def edit_entry(entry: journal.Entry | None) -> None:
     """The edit form; `entry` None when it was deleted in another tab while this one edited it."""
     entry_form.render_fields(EDIT, user, storage_name=f"{EDIT}_body_{ui.opened('entry')}")
-    if st.session_state.get("journal_edit_conflict"):
+    if st.session_state.get(CONFLICT_KEY):
         show_conflict(entry)
         return
     check.check_panel(EDIT, [check.Part(entry_form.key(EDIT, "body"))])
     save_col, cancel_col, _ = st.columns([1, 1, 4])
-    if save_col.button("Save changes", key="journal_edit_save", type="primary"):
+
+    def save() -> bool:
         try:
-            journal.update_entry(
-                db, user, entry.id, edited_draft(),
-                revision=st.session_state.get("journal_edit_revision"),
-            )
-        except EditConflict as conflict:
-            st.session_state["journal_edit_conflict"] = str(conflict)
-            st.rerun()
-        except ReflectionError as error:
-            ui.show_error(error)
-            return
-        st.session_state["journal_mode"] = "view"
+            journal.update_entry(db, user, entry.id, edited_draft(), revision=st.session_state.get(REVISION_KEY))
+        except EditConflict as conflict:  # not an error to repeat: the form turns into the choice below
+            st.session_state[CONFLICT_KEY] = str(conflict)
+            return False
+        st.session_state[MODE_KEY] = "view"
         check.forget(EDIT)
-        st.session_state["journal_notice"] = "Changes saved."
-        st.rerun()
+        return True
+
+    save_col.button("Save changes", key="journal_edit_save", type="primary", on_click=ui.run_action,
+                    args=(PAGE, save, lambda saved: "Changes saved." if saved else None))
     if cancel_col.button("Cancel", key="journal_edit_cancel"):
-        st.session_state["journal_mode"] = "view"
+        st.session_state[MODE_KEY] = "view"
         check.forget(EDIT)
         draft_keeper.emptied(entry_form.key(EDIT, "body"))  # what was cancelled stays cancelled
         st.rerun()
@@ -183,7 +182,7 @@ def list_view() -> None:
             entry_row(hit.entry, highlighted(hit.title_highlighted or hit.entry.display_title))
             st.markdown(f"> {highlighted(hit.snippet)}")
         return
-    page_number = st.session_state.get("journal_page", 1)
+    page_number = st.session_state.get(LIST_PAGE_KEY, 1)
     page = journal.list_entries(db, user, entry_filter, page=page_number)
     if page.total == 0:
         st.info("No entries yet. Head to **Write** to start your first reflection.")
@@ -193,14 +192,14 @@ def list_view() -> None:
         entry_row(entry, ui.escape(entry.display_title))
     prev_col, next_col, _ = st.columns([1, 1, 4])
     if prev_col.button("← Newer", key="journal_prev", disabled=page.page <= 1):
-        st.session_state["journal_page"] = page.page - 1
+        st.session_state[LIST_PAGE_KEY] = page.page - 1
         st.rerun()
     if next_col.button("Older →", key="journal_next", disabled=page.page >= page.page_count):
-        st.session_state["journal_page"] = page.page + 1
+        st.session_state[LIST_PAGE_KEY] = page.page + 1
         st.rerun()
 
 
-ui.show_messages("journal")
+ui.show_messages(PAGE)
 open_id = ui.opened("entry")
 if open_id is None:
     close_entry()  # Back in the browser took the entry out of the URL: nothing is left open or in edit
@@ -208,9 +207,9 @@ if open_id is not None:
     try:
         show_entry(journal.get_entry(db, user, open_id))
     except ReflectionError as error:
-        if st.session_state.get("journal_mode") == "edit":
+        if st.session_state.get(MODE_KEY) == "edit":
             # Deleted in another tab mid-edit: keep the form, so the text typed here is not lost.
-            st.session_state["journal_edit_conflict"] = journal.EDIT_DELETED_MESSAGE
+            st.session_state[CONFLICT_KEY] = journal.EDIT_DELETED_MESSAGE
             edit_entry(None)
         else:
             close_entry()

@@ -8,7 +8,6 @@ from datetime import date
 import streamlit as st
 
 from reflection import drafts, journal, prompts
-from reflection.errors import ReflectionError
 from views import (
     _check_panel as check,
     _common as ui,
@@ -17,8 +16,13 @@ from views import (
     _together as together,
 )
 
-PREFIX = "write"
+PREFIX = "write"  # the page's widget keys and message slot
 FREE_WRITING = ""
+PROMPT_SET_KEY = "write_prompt_set"  # the chosen prompt set's slug (the select box)
+STEP_KEY = "write_step"  # the guided step on screen
+ANSWER_PREFIX = "write_answer"  # the guided answers' boxes, and ANSWERS_KEY: cleared together
+ANSWERS_KEY = "write_answers"  # guided answers of every step, by widget key
+RESTORED_KEY = "write_restored"  # the saved draft was brought back once this session
 
 user = ui.require_user()
 db = ui.db()
@@ -26,13 +30,13 @@ library = ui.prompt_library(db, user)
 
 
 def answer_key(slug: str, index: int) -> str:
-    return f"write_answer_{slug}_{index}"
+    return f"{ANSWER_PREFIX}_{slug}_{index}"
 
 
 def stored_answers() -> dict[str, str]:
     """Answers by widget key. Streamlit forgets a widget's value while it is not on screen, so the
     answers of steps not shown live here, outside widget state."""
-    return st.session_state.setdefault("write_answers", {})
+    return st.session_state.setdefault(ANSWERS_KEY, {})
 
 
 def remember_answer(text_key: str) -> None:
@@ -46,25 +50,22 @@ def draft_state() -> dict:
     data = {field: state.get(entry_form.key(PREFIX, field)) for field in entry_form.FIELDS}
     if isinstance(data["taught_on"], date):
         data["taught_on"] = data["taught_on"].isoformat()
-    data["prompt_set"] = state.get("write_prompt_set", FREE_WRITING)
-    data["step"] = state.get("write_step", 0)
+    data["prompt_set"] = state.get(PROMPT_SET_KEY, FREE_WRITING)
+    data["step"] = state.get(STEP_KEY, 0)
     data["answers"] = {name: value for name, value in stored_answers().items() if value}
     data["dismissed"] = check.dismissed(PREFIX)
     return data
 
 
 def keep_draft() -> None:
-    try:
-        drafts.save_draft(db, user, draft_state())
-    except ReflectionError as error:
-        # The text is still in the form; saying why the draft is not kept is enough.
-        st.session_state["write_error"] = str(error)
+    # A refusal leaves the text in the form; saying why the draft is not kept is enough.
+    ui.run_action(PREFIX, lambda: drafts.save_draft(db, user, draft_state()), None)
 
 
 def restore_draft_once() -> None:
-    if st.session_state.get("write_restored"):
+    if st.session_state.get(RESTORED_KEY):
         return
-    st.session_state["write_restored"] = True
+    st.session_state[RESTORED_KEY] = True
     saved = drafts.load_draft(db, user)
     if not saved:
         return
@@ -73,23 +74,38 @@ def restore_draft_once() -> None:
         values["taught_on"] = date.fromisoformat(values["taught_on"])
     entry_form.ensure_defaults(PREFIX, values)
     if saved.get("prompt_set") in library.sets:
-        st.session_state.setdefault("write_prompt_set", saved["prompt_set"])
-        st.session_state.setdefault("write_step", saved.get("step", 0))
+        st.session_state.setdefault(PROMPT_SET_KEY, saved["prompt_set"])
+        st.session_state.setdefault(STEP_KEY, saved.get("step", 0))
     stored_answers().update(saved.get("answers", {}))
     check.set_dismissed(PREFIX, saved.get("dismissed", []))
     # Only when something typed came back: a draft of an untouched form is no news.
     typed = [saved.get(field) for field in ("title", "class_period", "tags", "body")] + list(saved.get("answers", {}).values())
     if any(isinstance(text, str) and text.strip() for text in typed):
-        st.session_state["write_notice"] = "Your unsaved draft is back where you left it."
+        ui.notify(PREFIX, "Your unsaved draft is back where you left it.")
+
+
+def choose_prompt_set(slug: str) -> None:
+    st.session_state[PROMPT_SET_KEY] = slug
+    st.session_state[STEP_KEY] = 0
+
+
+def arrive_with_prompt_set() -> None:
+    """Another page sent the writer here with a set chosen (`ui.write_with`): the address says which."""
+    slug = st.query_params.get(ui.PROMPT_SET_PARAMETER)
+    if slug is None:
+        return
+    del st.query_params[ui.PROMPT_SET_PARAMETER]
+    if slug in library.sets:
+        choose_prompt_set(slug)
 
 
 def clear_form() -> None:
     for name in list(st.session_state):
-        if name.startswith("write_answer") or name in (
+        if name.startswith(ANSWER_PREFIX) or name in (
             entry_form.key(PREFIX, field) for field in entry_form.FIELDS
         ):
             del st.session_state[name]
-    st.session_state["write_step"] = 0
+    st.session_state[STEP_KEY] = 0
     check.forget(PREFIX)
     draft_keeper.emptied(entry_form.key(PREFIX, "body"))
     drafts.clear_draft(db, user)
@@ -121,7 +137,7 @@ def body_texts() -> check.Texts:
 
 # --- saving -------------------------------------------------------------------------------------
 
-def save(prompt_set: prompts.PromptSet | None) -> None:
+def save(prompt_set: prompts.PromptSet | None) -> journal.Entry:
     if prompt_set is None:
         draft = entry_form.draft_from_state(PREFIX, dismissed=check.dismissed(PREFIX))
     else:
@@ -133,39 +149,36 @@ def save(prompt_set: prompts.PromptSet | None) -> None:
             prompt_answers=prompts.answers_as_records(prompt_set, answers),
             dismissed=check.dismissed(PREFIX),
         )
-    try:
-        entry = journal.create_entry(db, user, draft)
-    except ReflectionError as error:
-        st.session_state["write_error"] = str(error)
-        return
+    entry = journal.create_entry(db, user, draft)
     clear_form()
+    return entry
+
+
+def saved_notice(entry: journal.Entry) -> str:
     flagged = entry.flag_count
-    st.session_state["write_notice"] = (
-        f"Saved “{ui.escape(entry.display_title)}” to your journal."
-        + (f" The language check flagged {flagged} phrase{'s' if flagged != 1 else ''}: open it in the Journal to review."
-           if flagged else "")
-    )
+    return (f"Saved “{ui.escape(entry.display_title)}” to your journal."
+            + (f" The language check flagged {flagged} phrase{'s' if flagged != 1 else ''}: open it in the Journal "
+               "to review." if flagged else ""))
 
 
 # --- the page -----------------------------------------------------------------------------------
 
 restore_draft_once()
+arrive_with_prompt_set()
 st.title("Write")
-notice = st.session_state.pop("write_notice", None)
-if notice:
-    st.success(notice)
-together.landing(db, user)  # next meetings of the user's groups, a newcomer's offers
+ui.show_messages(PREFIX)
+together.landing(PREFIX, db, user, on_first_weeks=choose_prompt_set)  # next meetings, a newcomer's offers
 
 choices = [FREE_WRITING] + [prompt_set.slug for prompt_set in library.reflection_sets()]
-st.session_state.setdefault("write_prompt_set", FREE_WRITING)
-if st.session_state["write_prompt_set"] not in choices:
-    st.session_state["write_prompt_set"] = FREE_WRITING
+st.session_state.setdefault(PROMPT_SET_KEY, FREE_WRITING)
+if st.session_state[PROMPT_SET_KEY] not in choices:
+    st.session_state[PROMPT_SET_KEY] = FREE_WRITING
 slug = st.selectbox(
     "How would you like to reflect?",
     choices,
     format_func=lambda s: "Free writing" if s == FREE_WRITING else library.sets[s].name,
-    key="write_prompt_set",
-    on_change=lambda: st.session_state.update(write_step=0),
+    key=PROMPT_SET_KEY,
+    on_change=lambda: st.session_state.update({STEP_KEY: 0}),
 )
 chosen = library.sets.get(slug)
 
@@ -179,7 +192,7 @@ else:
     st.caption(f"{ui.escape(chosen.description)}  \n*{ui.escape(chosen.source)}*")
     entry_form.render_fields(PREFIX, user, with_body=False, on_change=keep_draft)
     step_count = len(chosen.steps)
-    step_index = min(st.session_state.get("write_step", 0), step_count - 1)
+    step_index = min(st.session_state.get(STEP_KEY, 0), step_count - 1)
     step = chosen.steps[step_index]
     st.progress((step_index + 1) / step_count, text=f"Step {step_index + 1} of {step_count}: {ui.escape(step.title)}")
     st.markdown(f"#### {ui.escape(step.title)}\n{ui.escape(step.prompt)}")
@@ -191,11 +204,11 @@ else:
     draft_keeper.keep_typing(user, text_key, on_restore=lambda: remember_answer(text_key))
     back_col, next_col, _ = st.columns([1, 1, 4])
     if back_col.button("← Back", key="write_step_back", disabled=step_index == 0):
-        st.session_state["write_step"] = step_index - 1
+        st.session_state[STEP_KEY] = step_index - 1
         keep_draft()
         st.rerun()
     if next_col.button("Next →", key="write_step_next", disabled=step_index == step_count - 1):
-        st.session_state["write_step"] = step_index + 1
+        st.session_state[STEP_KEY] = step_index + 1
         keep_draft()
         st.rerun()
     answered = [s.title for i, s in enumerate(chosen.steps) if stored_answers().get(answer_key(chosen.slug, i), "").strip()]
@@ -207,7 +220,5 @@ else:
 
 check.check_panel(PREFIX, check_parts, check_texts, check_whole)
 st.divider()
-st.button("Save entry", key="write_save", type="primary", on_click=save, args=(chosen,))
-error = st.session_state.pop("write_error", None)
-if error:
-    st.error(error)
+st.button("Save entry", key="write_save", type="primary", on_click=ui.run_action,
+          args=(PREFIX, functools.partial(save, chosen), saved_notice))

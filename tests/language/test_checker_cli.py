@@ -1,4 +1,4 @@
-"""The `check` command-line contract."""
+"""The `check` command-line contract, run in the test process; one test starts the real entry point."""
 
 from __future__ import annotations
 
@@ -14,14 +14,7 @@ from reflection.language.cli import main
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "reflection.language.cli", *args],
-        input=stdin, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
-    )
-
-
-def test_jsonl_contract(tmp_path):
+def test_jsonl_contract(run_cli, tmp_path):
     records = [
         {"id": 1, "text": "My low kids can’t focus 🙂."},
         {"id": "two", "text": ""},
@@ -30,7 +23,7 @@ def test_jsonl_contract(tmp_path):
     ]
     path = tmp_path / "in.jsonl"
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n\n", encoding="utf-8")
-    result = run_cli("--format", "jsonl", "--input", str(path))
+    result = run_cli("check", "--format", "jsonl", "--input", str(path))
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["id"] for line in lines] == [r["id"] for r in records]
@@ -65,8 +58,11 @@ def test_missing_file(capsys):
     assert "file not found" in capsys.readouterr().err
 
 
-def test_human_output_from_stdin():
-    result = run_cli("-", stdin="A good day.\nHonestly, those kids are lazy.\n")
+def test_human_output_from_stdin_through_the_entry_point():
+    result = subprocess.run(
+        [sys.executable, "-m", "reflection.language.cli", "-"], input="A good day.\nHonestly, those kids are lazy.\n",
+        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert '2:11  Othering  "those kids"' in result.stdout
     assert '"lazy"' in result.stdout and "try:" in result.stdout and "why:" in result.stdout
