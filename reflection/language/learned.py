@@ -130,6 +130,11 @@ class Thresholds:
     def combined(self, span_score: float, sentence_score: float) -> float:
         return self.span_weight * span_score + (1 - self.span_weight) * sentence_score
 
+    def is_companion(self, span_score: float, sentence_score: float) -> bool:
+        """Whether a phrase may be flagged beside another flag: it and its sentence both reach the
+        companion threshold."""
+        return sentence_score >= self.companion and self.combined(span_score, sentence_score) >= self.companion
+
 
 @dataclass(frozen=True)
 class Candidate:

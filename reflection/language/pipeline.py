@@ -369,14 +369,17 @@ class DeficitLanguageChecker:
         A phrase reaching the flag threshold is flagged anywhere. In a text that holds a flag
         already, a phrase reaching the lower companion threshold is flagged too: the text is known
         to hold deficit framing, and its second and third phrases are the ones the model is less
-        sure of. Neither kind of flag may overlap a flag kept before it.
+        sure of; the phrase's own sentence must reach that threshold too, so that a plain sentence
+        beside a flagged one ("Group work on fractions went better.") is left alone. Neither kind of
+        flag may overlap a flag kept before it.
         """
         thresholds = self.learned.thresholds
         confident, companions = [], []
         for candidate in judged:
-            flag = self._model_flag(candidate, thresholds)
-            score = thresholds.combined(candidate.span_score, candidate.sentence_score)
-            (confident if score >= thresholds.flag else companions).append(flag)
+            if thresholds.combined(candidate.span_score, candidate.sentence_score) >= thresholds.flag:
+                confident.append(self._model_flag(candidate, thresholds))
+            elif thresholds.is_companion(candidate.span_score, candidate.sentence_score):
+                companions.append(self._model_flag(candidate, thresholds))
         flags = _add_apart(rule_flags, confident)
         if flags and companions:
             flags = _add_apart(flags, companions)

@@ -97,6 +97,21 @@ def test_a_negative_subject_inside_the_phrase_is_the_claim(sentence):
     assert any("nobody" in flag.text.lower() for flag in analyse(sentence).flags)
 
 
+def test_a_plain_sentence_beside_flagged_ones_stays_unflagged():
+    text = ("Rough day with 5th block. Those families treat school like free daycare, and nobody over there "
+            "checks homework. Jaylen is so disrespectful lol. Group work on fractions went better than last week.")
+    flags = analyse(text).flags
+    assert len(flags) >= 3
+    assert all(flag.start < text.index("Group work") for flag in flags)
+
+
+def test_a_companion_needs_its_sentence_to_reach_the_threshold_too():
+    thresholds = load_learned().thresholds
+    low, enough = thresholds.companion - 0.01, thresholds.companion + 0.01
+    assert thresholds.is_companion(enough, enough)
+    assert not thresholds.is_companion(1.0, low)  # a sure phrase in a sentence the classifier finds plain
+
+
 def _item(gold: tuple, *candidates: tuple) -> _Scored:
     return _Scored(gold=gold, rule_flags=(), candidates=candidates)
 

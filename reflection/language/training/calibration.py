@@ -47,13 +47,21 @@ def _scores(model_dir, items: list[Item]) -> list[_Scored]:
 
 def _flags(item: _Scored, weight: float, cut: float, companion: float) -> list[tuple[int, int]]:
     """The item's flags: rule flags and candidates reaching ``cut``, then, if that flags the
-    item at all, candidates reaching ``companion``."""
+    item at all, the companions (as the checker itself decides them)."""
+    thresholds = Thresholds(weight, cut, cut, companion)
     flags = list(item.rule_flags)
-    scores = [(start, end, weight * s + (1 - weight) * p) for start, end, s, p in item.candidates]
-    flags += [(start, end) for start, end, score in scores if score >= cut]
+    flags += [(start, end) for start, end, s, p in item.candidates if thresholds.combined(s, p) >= cut]
     if flags:
-        flags += [(start, end) for start, end, score in scores if companion <= score < cut]
+        flags += [(start, end) for start, end, s, p in _companions(item, thresholds)]
     return flags
+
+
+def _companions(item: _Scored, thresholds: Thresholds) -> list[tuple[int, int, float, float]]:
+    """The item's candidates below the flag threshold that may stand beside a flag."""
+    return [
+        candidate for candidate in item.candidates
+        if thresholds.combined(*candidate[2:]) < thresholds.flag and thresholds.is_companion(*candidate[2:])
+    ]
 
 
 def _measures(scored: list[_Scored], weight: float, cut: float, companion: float | None = None) -> tuple[float, ...]:
@@ -79,12 +87,12 @@ def _companion_cut(scored: list[_Scored], weight: float, cut: float, precision_w
     ``precision_wanted``; ``cut`` itself when no lower score does."""
     best = cut
     for companion in [c for c in _CUTS if c < cut]:
+        thresholds = Thresholds(weight, cut, cut, companion)
         right = [
             any(a < end and start < b for a, b in item.gold)
             for item in scored
             if _flags(item, weight, cut, cut)
-            for start, end, s, p in item.candidates
-            if companion <= weight * s + (1 - weight) * p < cut
+            for start, end, _, _ in _companions(item, thresholds)
         ]
         if len(right) >= _MIN_LIKELY_SUPPORT and sum(right) / len(right) >= precision_wanted:
             best = min(best, companion)
