@@ -34,14 +34,20 @@ SERVER_START_SECONDS = 60
 IDLE_SELECTOR = (
     '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 )
-# Counts script runs as they start, so a test can wait for the rerun its own action caused.
+# Counts script runs as they start, so a test can wait for the rerun its own action caused. A quick run's
+# "running" and "notRunning" can reach the observer in one batch, when the attribute already reads
+# "notRunning" again: each record's new value is therefore the next record's old value (or, for the
+# last, the value now).
 COUNT_RERUNS_SCRIPT = """
 window.__reflectionReruns = 0;
 new MutationObserver((mutations) => {
-  for (const m of mutations) {
-    if (m.target.getAttribute('data-test-script-state') === 'running') { window.__reflectionReruns++; }
-  }
-}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+  mutations.forEach((m, i) => {
+    const next = mutations.slice(i + 1).find((later) => later.target === m.target);
+    const value = next ? next.oldValue : m.target.getAttribute('data-test-script-state');
+    if (value === 'running' && m.oldValue !== 'running') { window.__reflectionReruns++; }
+  });
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
 """
 
 
