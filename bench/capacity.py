@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import synthetic
-from browser_app import CHROMIUM, COUNT_RERUNS_SCRIPT, PASSWORD, StreamlitPage, StreamlitServer, launch_chromium
+from browser_app import CHROMIUM, PASSWORD, StreamlitPage, StreamlitServer, launch_chromium
 from proxy_app import NginxProxy
 
 from reflection import accounts, db as database
@@ -195,13 +195,12 @@ class Teacher:
             browser = launch_chromium(playwright)
             context = browser.new_context(viewport={"width": 1400, "height": 1000}, ignore_https_errors=True)
             context.set_default_timeout(ACTION_TIMEOUT_MS)
-            context.add_init_script(COUNT_RERUNS_SCRIPT)
             try:
                 start.wait(timeout=BARRIER_TIMEOUT_S)
                 deadline = deadline_holder[0]
                 time.sleep(ramp * self.number)  # arrivals spread out, as a staff room's would be
                 while time.monotonic() < deadline:
-                    app = StreamlitPage(context.new_page(), self.server)
+                    app = StreamlitPage(context.new_page(), self.server, ACTION_TIMEOUT_MS / 1000)
                     try:
                         self.sign_in(app)
                         while time.monotonic() < deadline:
@@ -241,8 +240,7 @@ def warm_up(servers: list[StreamlitServer], think: tuple[float, float]) -> None:
         for server in servers:
             context = browser.new_context()
             context.set_default_timeout(120_000)
-            context.add_init_script(COUNT_RERUNS_SCRIPT)
-            app = StreamlitPage(context.new_page(), server)
+            app = StreamlitPage(context.new_page(), server, run_timeout_s=120)
             teacher = Teacher(0, "admin", server, Results(), (0.0, 0.0))
             teacher.sign_in(app)
             teacher.loop_once(app, deadline=float("inf"))

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 import synthetic
-from browser_app import CHROMIUM, COUNT_RERUNS_SCRIPT, PASSWORD, StreamlitPage, launch_chromium, start_server
+from browser_app import CHROMIUM, PASSWORD, StreamlitPage, launch_chromium, start_server
 from capacity import PAGE_TARGET_S, percentile
 
 from reflection import accounts, config, db as database
@@ -60,8 +60,7 @@ def run(workers: int, rounds: int, browser, tmp_dir: Path) -> dict:
         for name in ("writer", "reader"):
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             context.set_default_timeout(180_000)
-            context.add_init_script(COUNT_RERUNS_SCRIPT)
-            tab = StreamlitPage(context.new_page(), server)
+            tab = StreamlitPage(context.new_page(), server, run_timeout_s=180)
             tab.sign_in_to_write(name)
             # The page can rerun once more just after signing in; a box committed during that run
             # would not start a run of its own, and the helper would wait for one.
@@ -80,11 +79,11 @@ def run(workers: int, rounds: int, browser, tmp_dir: Path) -> dict:
         during, checks = [], []
         for _ in range(rounds):
             started = time.perf_counter()
-            before = writer.reruns()
             writer.button("Check my language").click()
-            writer.page.wait_for_function("(before) => (window.__reflectionReruns || 0) > before", arg=before)
+            running = writer.page.locator('[data-testid="stApp"][data-test-script-state="running"]')
+            running.wait_for()  # a check of the longest entry runs for seconds: "running" always shows
             number = 0
-            while writer.page.locator('[data-testid="stApp"][data-test-script-state="running"]').count():
+            while running.count():
                 during.append(switch_page(reader, number))
                 number += 1
             writer.wait_idle()

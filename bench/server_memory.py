@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from browser_app import CHROMIUM, COUNT_RERUNS_SCRIPT, PASSWORD, StreamlitPage, launch_chromium, start_server
+from browser_app import CHROMIUM, PASSWORD, StreamlitPage, launch_chromium, start_server
 
 from reflection import accounts, db as database
 
@@ -36,8 +36,7 @@ def check_language_in_browser(browser, server, username: str) -> None:
     # A context of its own per teacher: sign-in lives in a cookie, shared by a context's tabs.
     context = browser.new_context()
     context.set_default_timeout(120_000)
-    context.add_init_script(COUNT_RERUNS_SCRIPT)
-    app = StreamlitPage(context.new_page(), server)
+    app = StreamlitPage(context.new_page(), server, run_timeout_s=120)
     app.sign_in_to_write(username)
     app.commit("Your reflection", SENTENCE)
     app.click("Check my language")

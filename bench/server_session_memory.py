@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from browser_app import CHROMIUM, COUNT_RERUNS_SCRIPT, PASSWORD, StreamlitPage, launch_chromium, start_server
+from browser_app import CHROMIUM, PASSWORD, StreamlitPage, launch_chromium, start_server
 from server_memory import memory_mb
 from session_memory import WARM_UP_ACTIONS, report_growth, sentences
 
@@ -127,8 +127,7 @@ def main() -> int:
                 browser = launch_chromium(playwright)
                 context = browser.new_context()
                 context.set_default_timeout(120_000)
-                context.add_init_script(COUNT_RERUNS_SCRIPT)
-                app = StreamlitPage(context.new_page(), server)
+                app = StreamlitPage(context.new_page(), server, run_timeout_s=120)
                 app.sign_in_to_write(username)
                 if not args.no_timer:
                     open_debrief_tab(context, server, debrief_id)

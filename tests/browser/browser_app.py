@@ -15,6 +15,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,21 +36,11 @@ SERVER_START_SECONDS = 60
 IDLE_SELECTOR = (
     '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 )
-# Counts script runs as they start, so a test can wait for the rerun its own action caused. A quick run's
-# "running" and "notRunning" can reach the observer in one batch, when the attribute already reads
-# "notRunning" again: each record's new value is therefore the next record's old value (or, for the
-# last, the value now).
-COUNT_RERUNS_SCRIPT = """
-window.__reflectionReruns = 0;
-new MutationObserver((mutations) => {
-  mutations.forEach((m, i) => {
-    const next = mutations.slice(i + 1).find((later) => later.target === m.target);
-    const value = next ? next.oldValue : m.target.getAttribute('data-test-script-state');
-    if (value === 'running' && m.oldValue !== 'running') { window.__reflectionReruns++; }
-  });
-}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                      attributeFilter: ['data-test-script-state']});
-"""
+# A script run has ended when the server sends its "script finished" message with one of these outcomes
+# (a run cut short by a rerun ends with FINISHED_EARLY_FOR_RERUN, and its successor follows).
+COMPLETED_RUN = frozenset({ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY})
+# Generous: the first language check in a fresh server loads spaCy (seconds on 2 busy cores).
+RUN_TIMEOUT_SECONDS = 45
 
 
 def free_port() -> int:
@@ -127,9 +119,21 @@ class StreamlitPage:
     before waiting for idle: the script state can read "notRunning" just before a rerun starts.
     """
 
-    def __init__(self, page, server: StreamlitServer):
+    def __init__(self, page, server: StreamlitServer, run_timeout_s: float = RUN_TIMEOUT_SECONDS):
         self.page = page
         self.server = server
+        self.run_timeout_s = run_timeout_s
+        # Counted from the server's own messages, read off the page's web sockets (one per load): the
+        # DOM's script-state attribute can skip "running" altogether when a run is quick.
+        self.completed_runs = 0
+        page.on("websocket", lambda socket: socket.on("framereceived", self._count_completed_run))
+
+    def _count_completed_run(self, payload: bytes | str) -> None:
+        if isinstance(payload, str):
+            return
+        message = ForwardMsg.FromString(payload)
+        if message.WhichOneof("type") == "script_finished" and message.script_finished in COMPLETED_RUN:
+            self.completed_runs += 1
 
     def open(self) -> StreamlitPage:
         self.page.goto(self.server.url)
@@ -173,16 +177,17 @@ class StreamlitPage:
         self.heading(text).wait_for()
         self.wait_idle()
 
-    def reruns(self) -> int:
-        return self.page.evaluate("window.__reflectionReruns || 0")
-
     def rerun_after(self, action) -> None:
         """Do `action` (a callable) and wait until the script run it triggered has finished."""
-        # A run still going when `action` starts would take in its rerun without a new "running" state.
+        # A run still going when `action` starts would take in its rerun and finish only once.
         self.wait_idle()
-        before = self.reruns()
+        before = self.completed_runs
         action()
-        self.page.wait_for_function("(before) => (window.__reflectionReruns || 0) > before", arg=before)
+        deadline = time.monotonic() + self.run_timeout_s
+        while self.completed_runs <= before:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no script run finished within {self.run_timeout_s:g} s of the action")
+            self.page.wait_for_timeout(20)  # Playwright delivers the socket's messages while it waits
         self.wait_idle()
 
     def fill(self, label: str, text: str) -> None:

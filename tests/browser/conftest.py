@@ -13,9 +13,9 @@ import re
 import pytest
 from browser_app import (
     CHROMIUM,
-    COUNT_RERUNS_SCRIPT,
     PASSWORD,
     PROJECT_ROOT,
+    RUN_TIMEOUT_SECONDS,
     StreamlitPage,
     launch_chromium,
     start_server,
@@ -24,8 +24,7 @@ from browser_app import (
 from reflection import accounts, db as database
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-# Generous: the first language check in a fresh server loads spaCy (seconds on 2 busy cores).
-UI_TIMEOUT_MS = 45_000
+UI_TIMEOUT_MS = RUN_TIMEOUT_SECONDS * 1000
 
 
 def pytest_collection_modifyitems(items):
@@ -117,7 +116,6 @@ def new_tab(browser, request):
     def open_tab(**context_options):
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, **context_options)
         context.set_default_timeout(UI_TIMEOUT_MS)
-        context.add_init_script(COUNT_RERUNS_SCRIPT)
         contexts.append(context)
         return context.new_page()
 
