@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
-from . import access, audit, sessions, setup_code
+from . import access, audit, config, sessions, setup_code
 from .db import StorageError, from_row, one_row, utc_now, writing
 from .errors import AccessDenied, InvalidInput, SignInFailed, SignInThrottled
 
@@ -47,7 +47,14 @@ FORGET_FAILURES_AFTER = timedelta(days=1)
 ANY = "*"  # the bucket column that is not narrowed; never a valid username or address
 UNKNOWN_ADDRESS = "unknown"  # no client address (local use, or a proxy that does not pass it on): one bucket
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+@functools.cache
+def _hasher() -> PasswordHasher:
+    """argon2id at the cost config.password_hashing() names (the library's recommended parameters unless a
+    test suite says otherwise); a hash made at another cost is redone at this one on its next sign-in."""
+    if config.password_hashing() == "cheapest-for-tests":
+        return PasswordHasher.from_parameters(profiles.CHEAPEST)
+    return PasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,7 @@ def _dummy_hash() -> str:
     Made on first need rather than at import, where every command and test paid for a hash (about
     140 ms); the one sign-in that makes it costs one hash more, once per process.
     """
-    return _hasher.hash("reflection-timing-equaliser")
+    return _hasher().hash("reflection-timing-equaliser")
 
 
 def _validate_username(username: str) -> str:
@@ -139,7 +146,7 @@ def _insert_user(db: Database, username: str, display_name: str, password: str, 
     cursor = db.execute(
         "INSERT INTO users (username, display_name, password_hash, role, active, created_at) "
         "VALUES (?, ?, ?, ?, 1, ?)",
-        [username, display_name, _hasher.hash(password), role, utc_now()],
+        [username, display_name, _hasher().hash(password), role, utc_now()],
     )
     return User(cursor.lastrowid, username, display_name, role)
 
@@ -294,7 +301,7 @@ def authenticate(db: Database, username: str, password: str, address: str | None
     verified = False
     if len(password) <= MAX_PASSWORD_LENGTH:
         try:
-            _hasher.verify(row["password_hash"] if row else _dummy_hash(), password)
+            _hasher().verify(row["password_hash"] if row else _dummy_hash(), password)
             verified = row is not None
         except (VerificationError, InvalidHashError):
             pass
@@ -306,8 +313,8 @@ def authenticate(db: Database, username: str, password: str, address: str | None
     try:
         with writing(db):
             _clear_attempt(db, account_name, bucket)
-            if _hasher.check_needs_rehash(row["password_hash"]):
-                db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [_hasher.hash(password), row["id"]])
+            if _hasher().check_needs_rehash(row["password_hash"]):
+                db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [_hasher().hash(password), row["id"]])
     except StorageError:
         pass  # bookkeeping only: on a read-only or full disk the attempt was not counted either
     return from_row(User, row)
@@ -320,7 +327,7 @@ def _set_own_password(db: Database, user: User, new_password: str) -> None:
     with writing(db):
         db.execute(
             "UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?",
-            [_hasher.hash(new_password), user.id],
+            [_hasher().hash(new_password), user.id],
         )
         sessions.end_all(db, user.id)
         audit.record(db, user.id, user, "password_changed")
@@ -335,7 +342,7 @@ def sign_out_everywhere(db: Database, user: User) -> None:
 def _password_matches(db: Database, user_id: int, password: str) -> bool:
     row = db.execute("SELECT password_hash FROM users WHERE id = ?", [user_id]).fetchone()
     try:
-        return row is not None and _hasher.verify(row[0], password or "")
+        return row is not None and _hasher().verify(row[0], password or "")
     except (VerificationError, InvalidHashError):
         return False
 
@@ -373,7 +380,7 @@ def reset_password(db: Database, admin: User, user_id: int, new_password: str) -
     with writing(db):
         db.execute(
             "UPDATE users SET password_hash = ?, must_change_password = 1 WHERE id = ?",
-            [_hasher.hash(new_password), user_id],
+            [_hasher().hash(new_password), user_id],
         )
         sessions.end_all(db, user_id)
         db.execute("DELETE FROM sign_in_attempts WHERE username = ?", [target.username])

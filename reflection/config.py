@@ -21,6 +21,11 @@ MAX_ENTRY_CHARS = 50_000
 DEFAULT_CHECK_WORKERS = 0
 MAX_CHECK_WORKERS = 8  # each loads the spaCy model (about 300 MB RSS, measured)
 
+# argon2id's cost: the library's recommended parameters, or argon2's own cheapest profile, which exists for
+# test suites (the README's suite makes about 600 accounts and sign-ins; at the recommended cost they took
+# 84 of its 212 s). Never on a server: sign-in upgrades such a hash, but until then it is cheap to guess.
+PASSWORD_HASHING_CHOICES = ("recommended", "cheapest-for-tests")
+
 # A signed-in tab left alone this long is signed out; REFLECTION_SESSION_IDLE_MINUTES overrides it.
 DEFAULT_SESSION_IDLE_MINUTES = 8 * 60  # a school day
 
@@ -43,6 +48,13 @@ def session_idle_minutes() -> int:
 
 def check_workers() -> int:
     return _whole_number("REFLECTION_CHECK_WORKERS", DEFAULT_CHECK_WORKERS, 0, MAX_CHECK_WORKERS, "workers")
+
+
+def password_hashing() -> str:
+    raw = os.environ.get("REFLECTION_PASSWORD_HASHING", "").strip() or PASSWORD_HASHING_CHOICES[0]
+    if raw not in PASSWORD_HASHING_CHOICES:
+        raise ValueError(f"REFLECTION_PASSWORD_HASHING must be one of {', '.join(PASSWORD_HASHING_CHOICES)}, not {raw!r}.")
+    return raw
 
 
 def _whole_number(variable: str, default: int, minimum: int, maximum: int | None, unit: str) -> int:

@@ -26,6 +26,9 @@ PASSWORD = "correct horse battery"
 settings.register_profile("suite", max_examples=25)
 settings.register_profile("thorough", max_examples=100)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
+# argon2's cheapest parameters for the accounts the suite makes, in this process and in every server and
+# command it starts (they inherit the environment); tests/test_accounts.py checks the recommended cost.
+os.environ.setdefault("REFLECTION_PASSWORD_HASHING", "cheapest-for-tests")
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 import pytest
 
-from reflection import accounts, setup_code
+from reflection import accounts, config, setup_code
 from reflection.errors import AccessDenied, InvalidInput, SignInFailed, SignInThrottled
 
 
@@ -33,6 +33,34 @@ def test_passwords_are_stored_as_argon2id_hashes(db, make_user, password):
     user = make_user()
     stored = db.execute("SELECT password_hash FROM users WHERE id = ?", [user.id]).fetchone()[0]
     assert stored.startswith("$argon2id$") and password not in stored
+
+
+def hash_at(cost: str, monkeypatch) -> None:
+    """From now on this process hashes passwords at `cost` (the suite's own is argon2's cheapest)."""
+    monkeypatch.setenv("REFLECTION_PASSWORD_HASHING", cost)
+    accounts._hasher.cache_clear()
+
+
+def test_a_server_hashes_at_the_recommended_cost_and_upgrades_a_cheaper_hash_at_sign_in(db, make_user, password,
+                                                                                      monkeypatch, request):
+    request.addfinalizer(accounts._hasher.cache_clear)  # the next hash reads the restored setting
+    hash_at("cheapest-for-tests", monkeypatch)
+    cheap_user = make_user()
+    hash_at("recommended", monkeypatch)
+    colleague = accounts.create_user(db, None, "new-colleague", "New Colleague", password)
+    stored = dict(db.execute("SELECT id, password_hash FROM users").fetchall())
+    server_cost = "$argon2id$v=19$m=65536,t=3,p=4$"
+    assert stored[colleague.id].startswith(server_cost) and not stored[cheap_user.id].startswith(server_cost)
+    accounts.authenticate(db, cheap_user.username, password)
+    upgraded = db.execute("SELECT password_hash FROM users WHERE id = ?", [cheap_user.id]).fetchone()[0]
+    assert upgraded.startswith(server_cost)
+    assert accounts.authenticate(db, cheap_user.username, password) == cheap_user
+
+
+def test_an_unknown_hashing_cost_is_refused_with_the_choices(monkeypatch):
+    monkeypatch.setenv("REFLECTION_PASSWORD_HASHING", "fast")
+    with pytest.raises(ValueError, match="recommended, cheapest-for-tests"):
+        config.password_hashing()
 
 
 def test_only_admins_create_accounts(db, make_user, password):
