@@ -194,13 +194,12 @@ class Teacher:
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             context = browser.new_context(viewport={"width": 1400, "height": 1000}, ignore_https_errors=True)
-            context.set_default_timeout(ACTION_TIMEOUT_MS)
             try:
                 start.wait(timeout=BARRIER_TIMEOUT_S)
                 deadline = deadline_holder[0]
                 time.sleep(ramp * self.number)  # arrivals spread out, as a staff room's would be
                 while time.monotonic() < deadline:
-                    app = StreamlitPage(context.new_page(), self.server, ACTION_TIMEOUT_MS / 1000)
+                    app = StreamlitPage(context.new_page(), self.server, timeout_s=ACTION_TIMEOUT_MS / 1000)
                     try:
                         self.sign_in(app)
                         while time.monotonic() < deadline:
@@ -239,8 +238,7 @@ def warm_up(servers: list[StreamlitServer], think: tuple[float, float]) -> None:
         browser = launch_chromium(playwright)
         for server in servers:
             context = browser.new_context()
-            context.set_default_timeout(120_000)
-            app = StreamlitPage(context.new_page(), server, run_timeout_s=120)
+            app = StreamlitPage(context.new_page(), server, timeout_s=120)
             teacher = Teacher(0, "admin", server, Results(), (0.0, 0.0))
             teacher.sign_in(app)
             teacher.loop_once(app, deadline=float("inf"))

@@ -59,8 +59,7 @@ def run(workers: int, rounds: int, browser, tmp_dir: Path) -> dict:
     try:
         for name in ("writer", "reader"):
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            context.set_default_timeout(180_000)
-            tab = StreamlitPage(context.new_page(), server, run_timeout_s=180)
+            tab = StreamlitPage(context.new_page(), server, timeout_s=180)
             tab.sign_in_to_write(name)
             # The page can rerun once more just after signing in; a box committed during that run
             # would not start a run of its own, and the helper would wait for one.

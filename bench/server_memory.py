@@ -35,8 +35,7 @@ def memory_mb(pid: int) -> tuple[float, float]:
 def check_language_in_browser(browser, server, username: str) -> None:
     # A context of its own per teacher: sign-in lives in a cookie, shared by a context's tabs.
     context = browser.new_context()
-    context.set_default_timeout(120_000)
-    app = StreamlitPage(context.new_page(), server, run_timeout_s=120)
+    app = StreamlitPage(context.new_page(), server, timeout_s=120)
     app.sign_in_to_write(username)
     app.commit("Your reflection", SENTENCE)
     app.click("Check my language")

@@ -96,7 +96,7 @@ def actions(app: StreamlitPage, debrief_id: int, mix: list[str]):
 
 def open_debrief_tab(context, server, debrief_id: int) -> StreamlitPage:
     """A second tab on the open debrief, left there: its step timer reruns every 30 s all along."""
-    tab = StreamlitPage(context.new_page(), server)
+    tab = StreamlitPage(context.new_page(), server, timeout_s=120)
     tab.page.goto(f"{server.url}/debriefs?debrief={debrief_id}")
     tab.main.get_by_text("min elapsed").first.wait_for()
     return tab
@@ -126,8 +126,7 @@ def main() -> int:
             with sync_playwright() as playwright:
                 browser = launch_chromium(playwright)
                 context = browser.new_context()
-                context.set_default_timeout(120_000)
-                app = StreamlitPage(context.new_page(), server, run_timeout_s=120)
+                app = StreamlitPage(context.new_page(), server, timeout_s=120)
                 app.sign_in_to_write(username)
                 if not args.no_timer:
                     open_debrief_tab(context, server, debrief_id)

@@ -119,10 +119,11 @@ class StreamlitPage:
     before waiting for idle: the script state can read "notRunning" just before a rerun starts.
     """
 
-    def __init__(self, page, server: StreamlitServer, run_timeout_s: float = RUN_TIMEOUT_SECONDS):
+    def __init__(self, page, server: StreamlitServer, timeout_s: float = RUN_TIMEOUT_SECONDS):
         self.page = page
         self.server = server
-        self.run_timeout_s = run_timeout_s
+        self.timeout_s = timeout_s  # for every wait of this tab: Playwright's own and a script run's
+        page.set_default_timeout(timeout_s * 1000)
         # Counted from the server's own messages, read off the page's web sockets (one per load): the
         # DOM's script-state attribute can skip "running" altogether when a run is quick.
         self.completed_runs = 0
@@ -183,10 +184,10 @@ class StreamlitPage:
         self.wait_idle()
         before = self.completed_runs
         action()
-        deadline = time.monotonic() + self.run_timeout_s
+        deadline = time.monotonic() + self.timeout_s
         while self.completed_runs <= before:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"no script run finished within {self.run_timeout_s:g} s of the action")
+                raise TimeoutError(f"no script run finished within {self.timeout_s:g} s of the action")
             self.page.wait_for_timeout(20)  # Playwright delivers the socket's messages while it waits
         self.wait_idle()
 
