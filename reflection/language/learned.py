@@ -5,7 +5,7 @@ Both are spaCy components trained with ``python -m reflection train-checker`` (s
 thresholds calibrated on the development split. The span model (``spancat``) reads the base
 English model's ``tok2vec`` output (``doc.tensor``), which the main pipeline has computed anyway;
 the sentence classifier (``textcat_multilabel``) is a sparse bag of n-grams. A candidate phrase
-is judged by a weighted mean of its span score and its sentence's score for the same category.
+is judged by a weighted mean of its span score and its sentence's highest category score.
 """
 
 from __future__ import annotations
@@ -139,8 +139,12 @@ class Thresholds:
 @dataclass(frozen=True)
 class Candidate:
     span: Span
-    category: str
+    category: str  # the span model's best label for the phrase
     span_score: float
+    # The sentence classifier's highest score for the phrase's sentence, in any category: the
+    # classifier knows that a sentence holds deficit framing better than which kind each of its
+    # phrases is ("Mom showed up drunk and her kid acts like a wild animal" scores high on family
+    # blame, low on character blame, yet both phrases are framing).
     sentence_score: float
 
 
@@ -153,10 +157,7 @@ class LearnedModel:
         self.nlp = spacy.load(model_dir)
         self.sentences = self.nlp.get_pipe("textcat_multilabel")
         self.spans = self.nlp.get_pipe("spancat")
-        self.labels = list(self.sentences.labels)
         self.shape = PhraseShape.from_config(self.nlp.config["components"]["spancat"]["suggester"])
-        # For each span label, its column among the sentence classifier's scores.
-        self._sentence_column = numpy.array([self.labels.index(label) for label in self.spans.labels])
 
     def candidates(self, docs: list[Doc], minimum: float | None = None) -> list[list[Candidate]]:
         """The span model's candidates in each doc with their span and sentence scores: those whose
@@ -170,7 +171,8 @@ class LearnedModel:
         sentences = [list(doc.sents) for doc in docs]
         views = [view for doc, doc_sentences in zip(docs, sentences) for view in _SentenceView.of(doc, doc_sentences)]
         sentence_scores = self.sentences.model.ops.to_numpy(self.sentences.predict(views))
-        suspicious = sentence_scores.max(axis=1) >= SENTENCE_GATE
+        suspicion = sentence_scores.max(axis=1)
+        suspicious = suspicion >= SENTENCE_GATE
         rows, searched, first_row = [], [], 0
         for doc, doc_sentences in zip(docs, sentences):
             # the row of sentence_scores for each token, and whether its sentence is searched
@@ -196,7 +198,7 @@ class LearnedModel:
             offset += len(bounds)
             best = scores.argmax(axis=1)
             best_scores = scores.max(axis=1)
-            in_sentence = sentence_scores[rows[number][bounds[:, 0]], self._sentence_column[best]]
+            in_sentence = suspicion[rows[number][bounds[:, 0]]]
             keep = numpy.flatnonzero(best_scores >= CANDIDATE_FLOOR)
             if minimum is not None:
                 keep = keep[self.thresholds.combined(best_scores[keep], in_sentence[keep]) >= minimum]
