@@ -188,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     reanalyse.set_defaults(run=cmd_reanalyse)
 
     train_command = commands.add_parser(
-        "train-checker", help="train the bias check's learned components on the corpus (seeded; 20 to 45 minutes on 2 cores)")
+        "train-checker", help="train the bias check's learned components on the corpus (seeded; about 6 minutes on 2 cores)")
     train_command.add_argument("--output", type=Path, default=None,
                                help="model folder to write (default: the shipped reflection/language/model)")
     train_command.add_argument("--recalibrate", action="store_true",

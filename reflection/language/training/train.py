@@ -102,6 +102,9 @@ def to_docbin(items: Iterable[Item], nlp) -> DocBin:
 def _kept_components(trained_dir: Path, output_dir: Path) -> None:
     nlp = spacy.load(trained_dir)
     nlp.remove_pipe("tok2vec")
+    # The training files lived in a temporary folder: with their paths left out, training again on
+    # the same data writes byte-identical files (the manifest's model hash shows it).
+    nlp.config["paths"].update({"train": None, "dev": None})
     if output_dir.exists():
         shutil.rmtree(output_dir)
     nlp.to_disk(output_dir)
