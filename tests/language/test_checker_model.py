@@ -9,6 +9,7 @@ import pytest
 
 from reflection.language import analyse, analyse_many
 from reflection.language.learned import MANIFEST_NAME, MODEL_DIR, load_learned
+from reflection.language.pipeline import load_nlp
 from reflection.language.training import train
 from reflection.language.training.calibration import _companion_cut, _Scored
 from reflection.language.version import checker_version
@@ -103,6 +104,24 @@ def test_a_plain_sentence_beside_flagged_ones_stays_unflagged():
     flags = analyse(text).flags
     assert len(flags) >= 3
     assert all(flag.start < text.index("Group work") for flag in flags)
+
+
+def test_a_phrase_is_judged_by_how_suspicious_its_sentence_is_in_any_category():
+    learned = load_learned()
+    doc = load_nlp()("Mom was drunk at pickup again, no wonder her son acts like a wild animal.")
+    sentence_scores = learned.sentences.model.ops.to_numpy(learned.sentences.predict([doc]))[0]
+    candidates = learned.candidates([doc])[0]
+    assert candidates
+    assert all(candidate.sentence_score == pytest.approx(sentence_scores.max()) for candidate in candidates)
+    # The span model names the insult's category itself, whatever the sentence's strongest one is.
+    insult = [c for c in candidates if c.span.text == "acts like a wild animal"]
+    assert insult and insult[0].category == "blame_character"
+    assert sentence_scores[learned.sentences.labels.index("blame_character")] < sentence_scores.max()
+
+
+def test_family_blame_and_an_insult_in_one_sentence_are_both_flagged():
+    flags = analyse("Mom was drunk at pickup again, no wonder her son acts like a wild animal.").flags
+    assert {flag.category for flag in flags} >= {"family_community", "blame_character"}
 
 
 def test_a_companion_needs_its_sentence_to_reach_the_threshold_too():
