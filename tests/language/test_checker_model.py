@@ -106,9 +106,13 @@ def test_a_plain_sentence_beside_flagged_ones_stays_unflagged():
     assert all(flag.start < text.index("Group work") for flag in flags)
 
 
+# Family blame and a character insult in one sentence: the classifier scores it high on the first only.
+FAMILY_BLAME_AND_INSULT = "Mom was drunk at pickup again, no wonder her son acts like a wild animal."
+
+
 def test_a_phrase_is_judged_by_how_suspicious_its_sentence_is_in_any_category():
     learned = load_learned()
-    doc = load_nlp()("Mom was drunk at pickup again, no wonder her son acts like a wild animal.")
+    doc = load_nlp()(FAMILY_BLAME_AND_INSULT)
     sentence_scores = learned.sentences.model.ops.to_numpy(learned.sentences.predict([doc]))[0]
     candidates = learned.candidates([doc])[0]
     assert candidates
@@ -120,7 +124,7 @@ def test_a_phrase_is_judged_by_how_suspicious_its_sentence_is_in_any_category():
 
 
 def test_family_blame_and_an_insult_in_one_sentence_are_both_flagged():
-    flags = analyse("Mom was drunk at pickup again, no wonder her son acts like a wild animal.").flags
+    flags = analyse(FAMILY_BLAME_AND_INSULT).flags
     assert {flag.category for flag in flags} >= {"family_community", "blame_character"}
 
 
